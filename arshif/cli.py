@@ -1,0 +1,80 @@
+"""Command line: `arshif [build] [ARCHIVE_DIR] [--out OUT]` and `arshif serve`. Prints user errors, never tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .errors import BuildError, Problems
+from .pipeline import build
+from .progress import Progress
+
+COMMANDS = ("build", "serve")
+MAX_WARNINGS_SHOWN = 20
+
+
+def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="arshif", description="Build a static site from an Arabic news archive.")
+    sub = parser.add_subparsers(dest="command")
+    for name, text in (("build", "build the site (the default command)"), ("serve", "build, serve on localhost, and rebuild when a source changes")):
+        command = sub.add_parser(name, help=text, description=text)
+        command.add_argument("archive", nargs="?", type=Path, default=default_root, help="archive folder (holds seeds/ and/or content/); default: %(default)s")
+        command.add_argument("--out", type=Path, help="output folder; default: ARCHIVE/site")
+        command.add_argument("--quiet", action="store_true", help="print errors and warnings only")
+        command.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+        if name == "serve":
+            command.add_argument("--port", type=int, default=8000)
+            command.add_argument("--host", default="127.0.0.1")
+    if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
+        argv = ["build", *argv]
+    args = parser.parse_args(argv)
+    args.out = args.out or args.archive / "site"
+    return args
+
+
+def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv, default_root or Path.cwd())
+    try:
+        if not args.archive.is_dir():
+            print(f"error: {args.archive}: no such archive folder\n  fix: give a folder that holds seeds/ and/or content/", file=sys.stderr)
+            return 1
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(args.archive, args.out, args.host, args.port)
+        return run_build(args.archive, args.out, args.quiet)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug, not bad input: say so, briefly
+        if args.debug:
+            traceback.print_exc()
+        print(f"internal error: {type(exc).__name__}: {exc}\n  (run again with --debug for the traceback, and report it)", file=sys.stderr)
+        return 2
+
+
+def run_build(root: Path, out: Path, quiet: bool = False) -> int:
+    """Build once; report problems; return the exit status."""
+    try:
+        result = build(root, out, Progress(not quiet))
+    except BuildError as exc:
+        show_problems(exc.problems, root)
+        count = len([p for p in exc.problems if not p.is_warning])
+        print(f"build failed: {count} error(s); the previous site, if any, is unchanged.", file=sys.stderr)
+        return 1
+    show_problems(result.problems.warnings, root)
+    if not quiet:
+        print(f"built {result.articles} articles, {result.pages} pages in {result.seconds:.2f} s -> {out}")
+    return 0
+
+
+def show_problems(problems, root: Path) -> None:
+    if isinstance(problems, Problems):
+        problems = problems.items
+    errors = [p for p in problems if not p.is_warning]
+    warnings = [p for p in problems if p.is_warning]
+    for problem in errors + warnings[:MAX_WARNINGS_SHOWN]:
+        print(problem.show(root), file=sys.stderr)
+    if len(warnings) > MAX_WARNINGS_SHOWN:
+        print(f"... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings", file=sys.stderr)

@@ -1,0 +1,93 @@
+"""archive.toml -> frozen Settings. Unknown keys are rejected; every error is collected."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problems
+
+DIGIT_STYLES = ("arabic", "latin")
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str = "أرشيف الأخبار"
+    description: str = "أرشيف منسق لمقالات إخبارية عربية."
+    id: str = "archive"
+    base_url: str = ""  # absolute URL of the hosted site, ending in "/"; "" when unknown
+    home_page_size: int = 20
+    list_page_size: int = 50
+    feed_size: int = 50
+    digits: str = "arabic"  # digits used in dates shown to readers
+    hijri: bool = True
+    sources: dict[str, str] = field(default_factory=dict)  # source id -> name shown
+
+    def source_name(self, source: str) -> str:
+        return self.sources.get(source, source)
+
+
+# key -> (type, check, what a valid value looks like)
+def _positive(value):
+    return value > 0
+
+
+_SCHEMA = {
+    "title": (str, bool, "a non-empty string"),
+    "description": (str, lambda v: True, "a string"),
+    "id": (str, lambda v: re.fullmatch(r"[a-z0-9][a-z0-9-]*", v), "lower-case ASCII letters, digits and '-'"),
+    "base_url": (str, lambda v: re.match(r"https?://[^\s]+/$", v), 'an absolute http(s) URL ending in "/"'),
+    "home_page_size": (int, _positive, "a positive whole number"),
+    "list_page_size": (int, _positive, "a positive whole number"),
+    "feed_size": (int, _positive, "a positive whole number"),
+    "digits": (str, lambda v: v in DIGIT_STYLES, '"arabic" or "latin"'),
+    "hijri": (bool, lambda v: True, "true or false"),
+    "sources": (dict, lambda v: all(isinstance(x, str) for x in v.values()), "a table of source = \"name\""),
+}
+
+
+def load_settings(archive_dir: Path, problems: Problems) -> Settings:
+    path = archive_dir / "archive.toml"
+    default_id = _slug(archive_dir.resolve().name) or "archive"
+    if not path.is_file():
+        return Settings(id=default_id)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        problems.error(path, None, "archive.toml is not UTF-8 text", "save it as UTF-8")
+        return Settings(id=default_id)
+    except tomllib.TOMLDecodeError as exc:
+        problems.error(path, _toml_error_line(exc), f"invalid TOML: {exc}", "fix the syntax on that line")
+        return Settings(id=default_id)
+    values = {"id": default_id}
+    for key, value in data.items():
+        line = key_line(text, key)
+        if key not in _SCHEMA:
+            known = ", ".join(sorted(_SCHEMA))
+            problems.error(path, line, f"unknown setting '{key}'", f"use one of: {known}")
+            continue
+        kind, check, expected = _SCHEMA[key]
+        if type(value) is not kind or not check(value):
+            problems.error(path, line, f"'{key}' must be {expected}, not {value!r}", f"set {key} to {expected}")
+            continue
+        values[key] = value
+    return Settings(**values)
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The line where `key = ...` or `[key]` first appears (tomllib gives no positions)."""
+    pattern = re.compile(rf'^\s*(\[\s*{re.escape(key)}\s*\]|"?{re.escape(key)}"?\s*=)', re.M)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    match = re.search(r"line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

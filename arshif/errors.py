@@ -1,0 +1,75 @@
+"""One error type for everything a user can get wrong, and a collector for them.
+
+A build reports every problem in its input in one run, so loaders append to a
+`Problems` list instead of raising at the first one; the pipeline stops once,
+after loading, if any problem is an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path | None
+    line: int | None
+    message: str
+    hint: str = ""
+    is_warning: bool = False
+
+    def show(self, root: Path | None = None) -> str:
+        where = ""
+        if self.path is not None:
+            where = _display_path(self.path, root)
+            if self.line is not None:
+                where += f":{self.line}"
+            where += ": "
+        kind = "warning" if self.is_warning else "error"
+        text = f"{kind}: {where}{self.message}"
+        if self.hint:
+            text += f"\n  fix: {self.hint}"
+        return text
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+@dataclass
+class Problems:
+    """Errors and warnings gathered while loading an archive."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path, line, message, hint=""):
+        self.items.append(Problem(path, line, message, hint))
+
+    def warn(self, path, line, message, hint=""):
+        self.items.append(Problem(path, line, message, hint, is_warning=True))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if not p.is_warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.is_warning]
+
+
+class BuildError(Exception):
+    """Raised to stop a build; carries every problem found so far."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(p.show() for p in problems))
+        self.problems = problems
+
+
+def fail(path, line, message, hint="") -> BuildError:
+    return BuildError([Problem(path, line, message, hint)])

@@ -1,0 +1,75 @@
+"""Load step: every source file of an archive folder -> one Archive, or every problem found."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ..config import load_settings
+from ..errors import BuildError, Problems
+from ..model import Archive, Article
+from .markdown_files import load_markdown_article, load_page
+from .metadata import MetadataRow, load_metadata
+from .seeds import load_seed
+
+
+def source_files(root: Path, folder: str, suffix: str) -> list[Path]:
+    """Visible files of one kind in a source folder, in a stable order."""
+    directory = root / folder
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix == suffix and not p.name.startswith(".") and p.is_file())
+
+
+def load_archive(root: Path, problems: Problems, progress=None) -> Archive:
+    """Read the archive folder. Raises BuildError with every error found; warnings stay in `problems`."""
+    settings = load_settings(root, problems)
+    seeds = [load_seed(p, problems) for p in _counted(source_files(root, "seeds", ".txt"), progress)]
+    metadata_path = root / "content" / "metadata.csv"
+    rows = load_metadata(metadata_path, problems) if metadata_path.is_file() else {}
+    seeds = _apply_metadata([s for s in seeds if s], rows, metadata_path, problems)
+    curated = [load_markdown_article(p, problems) for p in source_files(root, "content/articles", ".md")]
+    pages = [load_page(p, problems) for p in source_files(root, "content/pages", ".md")]
+    articles = _unique(seeds + [a for a in curated if a], problems)
+    if problems.errors:
+        raise BuildError(problems.errors)
+    articles.sort(key=lambda a: a.sort_key, reverse=True)
+    pages = sorted((p for p in pages if p), key=lambda p: p.slug)
+    return Archive(root=root, settings=settings, articles=tuple(articles), pages=tuple(pages))
+
+
+def _counted(paths, progress):
+    if progress is not None:
+        progress.start("reading", len(paths))
+    for path in paths:
+        if progress is not None:
+            progress.advance()
+        yield path
+
+
+def _apply_metadata(seeds: list[Article], rows: dict[str, MetadataRow], path: Path, problems: Problems) -> list[Article]:
+    by_file = {s.origin.name: s for s in seeds}
+    for name, row in rows.items():
+        if name not in by_file:
+            problems.error(path, row.line, f"a row for '{name}', which is not in seeds/", "remove the row, or add the file to seeds/ (names must match exactly)")
+    result = []
+    for seed in seeds:
+        row = rows.get(seed.origin.name)
+        if row is None:
+            if rows:
+                problems.warn(seed.origin, None, "no row in content/metadata.csv: the article has no date or source", "add a row for it")
+            result.append(seed)
+            continue
+        result.append(replace(seed, title=row.title or seed.title, date=row.date, source=row.source, url=row.url, author=row.author, tags=row.tags))
+    return result
+
+
+def _unique(articles: list[Article], problems: Problems) -> list[Article]:
+    seen: dict[str, Article] = {}
+    for article in articles:
+        first = seen.get(article.id)
+        if first is not None:
+            problems.error(article.origin, None, f"the id '{article.id}' is also the id of {first.origin}", "rename one of the two files: an article's id is its file name")
+            continue
+        seen[article.id] = article
+    return list(seen.values())

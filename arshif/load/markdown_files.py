@@ -1,0 +1,116 @@
+"""content/articles/*.md and content/pages/*.md: front matter, then Markdown."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from ..errors import Problems
+from ..model import Article, Page, Paragraph
+from ..text import clean_line, shorten
+from .files import read_text
+from .frontmatter import FrontMatter, split_front_matter
+from .values import parse_date, parse_tags, safe_url
+
+ARTICLE_FIELDS = ("title", "date", "source", "url", "author", "tags", "summary")
+PAGE_FIELDS = ("title", "summary")
+_SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|/|\.|[^:/?#]*($|[/?#]))", re.I)
+
+
+class _SafeTree(Treeprocessor):
+    """Headings move down a level (the page's title is its only <h1>) and links
+    or images with a scheme other than http(s)/mailto (javascript:, data:) lose it."""
+
+    def run(self, root):
+        for element in root.iter():
+            if re.fullmatch(r"h[1-5]", element.tag):
+                element.tag = f"h{int(element.tag[1]) + 1}"
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not _SAFE_SCHEME.match(value.strip()):
+                    element.set(attribute, "#")
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+    # Article text is untrusted: raw HTML in it is shown as text, never passed through.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_SafeTree(md), "arshif_safe", 0)
+    return md
+
+
+_MD = _markdown()
+
+
+def render_markdown(text: str) -> tuple[str, tuple[str, ...]]:
+    """HTML, and the plain text of each block (for descriptions and, later, search)."""
+    _MD.reset()
+    html = _MD.convert(text)
+    try:
+        tree = ElementTree.fromstring(f"<div>{html}</div>")
+        blocks = tuple(clean_line(" ".join(el.itertext())) for el in tree)
+    except ElementTree.ParseError:
+        blocks = (clean_line(re.sub(r"<[^>]+>", " ", html)),)
+    return html, tuple(b for b in blocks if b)
+
+
+def load_markdown_article(path: Path, problems: Problems) -> Article | None:
+    front = _read(path, ARTICLE_FIELDS, problems)
+    if front is None:
+        return None
+    f, lines = front.fields, front.lines
+    html, blocks = render_markdown(front.body)
+    if not blocks:
+        problems.error(path, front.body_line, "the article has no body after its front matter", "write the article's text after the closing '---'")
+        return None
+    tags = f.get("tags", [])
+    return Article(
+        id=path.stem,
+        title=clean_line(_text(f, "title")),
+        paragraphs=tuple(Paragraph(b, front.body_line) for b in blocks),
+        origin=path,
+        date=parse_date(_text(f, "date"), path, lines.get("date"), problems),
+        source=clean_line(_text(f, "source")),
+        url=safe_url(_text(f, "url"), path, lines.get("url"), problems),
+        author=clean_line(_text(f, "author")),
+        tags=tuple(clean_line(t) for t in tags) if isinstance(tags, list) else parse_tags(tags),
+        summary=clean_line(_text(f, "summary")),
+        body_html=html,
+    )
+
+
+def load_page(path: Path, problems: Problems) -> Page | None:
+    front = _read(path, PAGE_FIELDS, problems)
+    if front is None:
+        return None
+    html, blocks = render_markdown(front.body)
+    summary = clean_line(_text(front.fields, "summary")) or shorten(blocks[0] if blocks else "", 160)
+    return Page(slug=path.stem, title=clean_line(_text(front.fields, "title")), body_html=html, origin=path, summary=summary)
+
+
+def _read(path: Path, allowed: tuple[str, ...], problems: Problems) -> FrontMatter | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    front = split_front_matter(path, text.replace("\r\n", "\n").replace("\r", "\n"), problems)
+    if front is None:
+        return None
+    ok = True
+    for key, line in front.lines.items():
+        if key not in allowed:
+            problems.error(path, line, f"unknown front matter field '{key}'", "use one of: " + ", ".join(allowed))
+            ok = False
+    if not clean_line(_text(front.fields, "title")):
+        problems.error(path, 1, "the front matter has no title", "add a line 'title: ...' between the '---' lines")
+        ok = False
+    return front if ok else None
+
+
+def _text(fields: dict, key: str) -> str:
+    value = fields.get(key, "")
+    return ", ".join(value) if isinstance(value, list) else value

@@ -1,0 +1,41 @@
+"""Field values shared by the CSV and front-matter loaders: dates, URLs, tag lists."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from ..errors import Problems
+from ..text import clean_line
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(value: str, path: Path, line: int | None, problems: Problems) -> date | None:
+    """YYYY-MM-DD, or empty for an undated article."""
+    value = value.strip()
+    if not value:
+        return None
+    match = _DATE.fullmatch(value)
+    try:
+        if match is None:
+            raise ValueError
+        return date(*(int(g) for g in match.groups()))
+    except ValueError:
+        problems.error(path, line, f"bad date {value!r}", "write the date as YYYY-MM-DD, e.g. 2022-10-26")
+        return None
+
+
+def safe_url(value: str, path: Path, line: int | None, problems: Problems) -> str:
+    """An http(s) address of the original article, or "" (no javascript: or data: links)."""
+    value = value.strip()
+    if value and not re.match(r"https?://\S+$", value, re.I):
+        problems.error(path, line, f"the url {value!r} is not an http(s) address", "give the full address, starting with https:// or http://, or leave it empty")
+        return ""
+    return value
+
+
+def parse_tags(value: str) -> tuple[str, ...]:
+    tags = (clean_line(t) for t in value.split(";"))
+    return tuple(dict.fromkeys(t for t in tags if t))

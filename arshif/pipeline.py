@@ -1,0 +1,101 @@
+"""The one place that owns the order of the steps: load -> render -> write."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import Problems, fail
+from .load import load_archive
+from .model import Archive
+from .progress import Progress
+from .render import Renderer
+from .write import SiteWriter, check_output_folder
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TEMPLATES = REPO_ROOT / "templates"
+FONT_DIR = REPO_ROOT / "node_modules" / "@fontsource" / "noto-naskh-arabic"
+FONT_FILES = [f"noto-naskh-arabic-{subset}-{weight}-normal.woff2" for subset in ("arabic", "latin") for weight in (400, 700)]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    articles: int
+    pages: int
+    seconds: float
+    out: Path
+    problems: Problems
+
+
+def source_date_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise fail(None, None, f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds", "set it to a Unix time, e.g. $(git log -1 --format=%ct)")
+    return int(value)
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """The archive's own templates first, so it can override any of the defaults."""
+    own = root / "templates"
+    return [own, DEFAULT_TEMPLATES] if own.is_dir() and own.resolve() != DEFAULT_TEMPLATES else [DEFAULT_TEMPLATES]
+
+
+def build(root: Path, out: Path, progress: Progress | None = None) -> BuildResult:
+    started = time.perf_counter()
+    progress = progress or Progress(False)
+    epoch = source_date_epoch()
+    protected = [root, root / "seeds", root / "content", root / "templates", DEFAULT_TEMPLATES, REPO_ROOT / "arshif"]
+    check_output_folder(out, protected)
+    _check_fonts()
+    problems = Problems()
+    archive = load_archive(root, problems, progress)
+    renderer = Renderer(archive, template_dirs(root), _updated(archive, epoch))
+    progress.start("writing", renderer.page_count())
+    pages = 0
+    with SiteWriter(out, epoch) as writer:
+        for path, text in renderer.pages():
+            writer.write(path, text)
+            pages += 1
+            progress.advance()
+        _copy_assets(writer, template_dirs(root))
+        writer.commit()
+    progress.finish()
+    return BuildResult(len(archive.articles), pages, time.perf_counter() - started, out, problems)
+
+
+def _updated(archive: Archive, epoch: int | None) -> datetime:
+    """The feed's time stamp: SOURCE_DATE_EPOCH, else the newest article's day; never the clock."""
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, timezone.utc)
+    dated = [a.date for a in archive.articles if a.date]
+    if dated:
+        newest = max(dated)
+        return datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc)
+    return datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _check_fonts() -> None:
+    missing = [name for name in FONT_FILES if not (FONT_DIR / "files" / name).is_file()]
+    if missing:
+        raise fail(FONT_DIR, None, "the Arabic webfont is not installed", f"run 'npm ci' in {REPO_ROOT} (see the README)")
+
+
+def _copy_assets(writer, dirs: list[Path]) -> None:
+    seen = set()
+    for directory in dirs:
+        static = directory / "static"
+        if not static.is_dir():
+            continue
+        for source in sorted(static.rglob("*")):
+            rel = source.relative_to(static).as_posix()
+            if source.is_file() and rel not in seen:
+                seen.add(rel)
+                writer.copy(source, f"assets/{rel}")
+    for name in FONT_FILES:
+        writer.copy(FONT_DIR / "files" / name, f"assets/fonts/{name}")
+    writer.copy(FONT_DIR / "LICENSE", "assets/fonts/LICENSE.txt")

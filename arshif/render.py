@@ -1,0 +1,262 @@
+"""Render step: the Archive -> (output path, text) for every page, through Jinja2 templates.
+
+Templates hold the markup; this module prepares what they show. Pages are
+yielded one at a time so the writer can stream them to disk.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Iterator
+
+import jinja2
+
+from . import model
+from .charts import Bar, bar_chart
+from .dates import digits, gregorian_text, hijri_text, month_text
+from .model import Archive, Article, relative_url
+from .text import shorten
+
+SUMMARY_LENGTH = 220
+DESCRIPTION_LENGTH = 160
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """What lists, feeds and the article page show of an article, computed once."""
+
+    article: Article
+    path: str
+    date_iso: str
+    date_text: str
+    hijri_text: str
+    source_name: str
+    summary: str
+
+
+def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,  # article text is untrusted: every value is escaped unless marked safe here
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def count_articles(n: int, style: str) -> str:
+    """'مقال واحد', 'مقالان', '٣ مقالات', '١١ مقالًا', '١٠٠ مقال' (Arabic counted-noun agreement)."""
+    if n == 1:
+        return "مقال واحد"
+    if n == 2:
+        return "مقالان"
+    rest = n % 100
+    noun = "مقالات" if 3 <= rest <= 10 else "مقالًا" if 11 <= rest <= 99 else "مقال"
+    return f"{digits(n, style)} {noun}"
+
+
+class Renderer:
+    def __init__(self, archive: Archive, template_dirs: list[Path], updated: datetime):
+        self.archive = archive
+        self.settings = archive.settings
+        self.updated = updated
+        self.env = make_environment(template_dirs)
+        self.env.globals.update(site=self.settings, digits=self._digits, count_articles=self._count)
+        self.views = [self._view(a) for a in archive.articles]
+
+    def _digits(self, value) -> str:
+        return digits(value, self.settings.digits)
+
+    def _count(self, n: int) -> str:
+        return count_articles(n, self.settings.digits)
+
+    def _view(self, article: Article) -> ArticleView:
+        style = self.settings.digits
+        first = article.paragraphs[0].text if article.paragraphs else ""
+        return ArticleView(
+            article=article,
+            path=article.path,
+            date_iso=article.date.isoformat() if article.date else "",
+            date_text=gregorian_text(article.date, style) if article.date else "",
+            hijri_text=hijri_text(article.date, style) if article.date and self.settings.hijri else "",
+            source_name=self.settings.source_name(article.source),
+            summary=article.summary or shorten(first, SUMMARY_LENGTH),
+        )
+
+    # -- every page ---------------------------------------------------------
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        yield from self.article_pages()
+        yield from self.home_pages()
+        yield from self.archive_pages()
+        for page in self.archive.pages:
+            yield page.path, self._render("page.html", page.path, title=page.title, description=page.summary, page=page)
+        yield model.NOT_FOUND_PATH, self._render("404.html", model.NOT_FOUND_PATH, title="الصفحة غير موجودة", description=self.settings.description)
+        yield model.FEED_PATH, self.feed()
+        if self.settings.base_url:
+            yield model.SITEMAP_PATH, self.sitemap()
+
+    def page_count(self) -> int:
+        """How many pages `pages()` yields, for the progress bar."""
+        per_home = self.settings.home_page_size
+        homes = max(1, -(-len(self.views) // per_home))
+        month_pages = sum(-(-n // self.settings.list_page_size) for n in self.month_counts.values())
+        extra = 3 + (1 if self.settings.base_url else 0) + len(self.archive.pages)
+        return len(self.views) + homes + len(self.years) + month_pages + extra
+
+    def _render(self, template: str, path: str, **context) -> str:
+        return self.env.get_template(template).render(
+            path=path,
+            url=lambda to: relative_url(path, to),
+            nav=self._nav(),
+            **context,
+        )
+
+    def _nav(self):
+        items = [("الرئيسية", model.home_path(1)), ("الأرشيف", model.ARCHIVE_INDEX_PATH)]
+        return items + [(p.title, p.path) for p in self.archive.pages]
+
+    # -- articles -------------------------------------------------------------
+
+    def article_pages(self) -> Iterator[tuple[str, str]]:
+        views = self.views
+        for index, view in enumerate(views):
+            newer = views[index - 1] if index > 0 else None
+            older = views[index + 1] if index + 1 < len(views) else None
+            article = view.article
+            description = article.summary or shorten(view.summary, DESCRIPTION_LENGTH)
+            yield view.path, self._render(
+                "article.html", view.path, title=article.title, description=description,
+                view=view, article=article, newer=newer, older=older,
+            )
+
+    # -- lists ----------------------------------------------------------------
+
+    def home_pages(self) -> Iterator[tuple[str, str]]:
+        yield from self._paginated(self.views, model.home_path, "home.html", self.settings.title, self.settings.description)
+
+    def _paginated(self, views, path_of, template, title, description, **context):
+        size = self.settings.home_page_size if template == "home.html" else self.settings.list_page_size
+        total = max(1, -(-len(views) // size))
+        for number in range(1, total + 1):
+            path = path_of(number)
+            pager = Pager(number, total, path_of)
+            page_title = title if number == 1 else f"{title} - صفحة {self._digits(number)}"
+            yield path, self._render(
+                template, path, title=page_title, description=description,
+                items=views[(number - 1) * size : number * size], pager=pager, **context,
+            )
+
+    @cached_property
+    def month_counts(self) -> Counter:
+        return Counter((v.article.date.year, v.article.date.month) for v in self.views if v.article.date)
+
+    @cached_property
+    def years(self) -> list[int]:
+        return sorted({year for year, _ in self.month_counts}, reverse=True)
+
+    def archive_pages(self) -> Iterator[tuple[str, str]]:
+        style = self.settings.digits
+        by_month: dict[tuple[int, int], list[ArticleView]] = {}
+        for view in self.views:
+            if view.article.date:
+                by_month.setdefault((view.article.date.year, view.article.date.month), []).append(view)
+        years = [(y, sum(n for (yy, _), n in self.month_counts.items() if yy == y)) for y in self.years]
+        undated = sum(1 for v in self.views if not v.article.date)
+        yield model.ARCHIVE_INDEX_PATH, self._render(
+            "archive_index.html", model.ARCHIVE_INDEX_PATH, title="أرشيف المقالات حسب التاريخ",
+            description=f"مقالات {self.settings.title} مرتبة حسب السنة والشهر.",
+            years=years, charts={y: self._year_chart(y, model.ARCHIVE_INDEX_PATH) for y in self.years}, undated=undated,
+        )
+        for year, count in years:
+            path = model.year_path(year)
+            months = [
+                (model.month_path(year, m), month_text(year, m, style), self.month_counts[(year, m)])
+                for m in range(12, 0, -1) if self.month_counts[(year, m)]
+            ]
+            yield path, self._render(
+                "year.html", path, title=f"أرشيف سنة {digits(year, style)}",
+                description=f"{self._count(count)} في سنة {digits(year, style)}.",
+                year=year, count=count, months=months, chart=self._year_chart(year, path),
+            )
+        for (year, month), views in sorted(by_month.items(), reverse=True):
+            name = month_text(year, month, style)
+            yield from self._paginated(
+                views, lambda n, y=year, m=month: model.month_path(y, m, n), "month.html",
+                f"أرشيف {name}", f"{self._count(len(views))} نشرت في {name}.", year=year, month_name=name,
+            )
+
+    def _year_chart(self, year: int, from_path: str):
+        style = self.settings.digits
+        bars = []
+        for month in range(1, 13):
+            n = self.month_counts[(year, month)]
+            href = relative_url(from_path, model.month_path(year, month)) if n else None
+            name = month_text(year, month, style)
+            bars.append(Bar(digits(month, style), f"{name}: {self._count(n)}", n, digits(n, style), href))
+        return bar_chart(bars)
+
+    # -- feed and sitemap -----------------------------------------------------
+
+    def feed(self) -> str:
+        base = self.settings.base_url
+        entries = [
+            {
+                "view": v,
+                "id": model.absolute_url(base, v.path) if base else self._urn(v.article.id),
+                "href": model.absolute_url(base, v.path) if base else relative_url(model.FEED_PATH, v.path),
+                "updated": _timestamp(v.article.date) if v.article.date else _iso(self.updated),
+            }
+            for v in self.views[: self.settings.feed_size]
+        ]
+        home = model.absolute_url(base, "index.html") if base else "index.html"
+        return self.env.get_template("feed.xml").render(
+            entries=entries, home=home, feed_id=base or self._urn(""), updated=_iso(self.updated),
+            self_href=model.absolute_url(base, model.FEED_PATH) if base else "",
+        )
+
+    def _urn(self, name: str) -> str:
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"arshif:{self.settings.id}:{name}").urn
+
+    def sitemap(self) -> str:
+        base = self.settings.base_url
+        urls = [(model.absolute_url(base, "index.html"), "")]
+        urls += [(model.absolute_url(base, v.path), v.date_iso) for v in self.views]
+        urls += [(model.absolute_url(base, p.path), "") for p in self.archive.pages]
+        return self.env.get_template("sitemap.xml").render(urls=urls)
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+    path_of: object
+
+    def path(self, number: int) -> str:
+        return self.path_of(number)
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """Page numbers to show: the first, the last, and two either side of this one; None for a gap."""
+        shown = sorted({1, self.total} | set(range(max(1, self.number - 2), min(self.total, self.number + 2) + 1)))
+        result: list[int | None] = []
+        for n in shown:
+            if result and n - (result[-1] or 0) > 1:
+                result.append(None)
+            result.append(n)
+        return result
+
+
+def _timestamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,129 @@
+"""Write step: the only code that touches the output folder.
+
+Pages go to a staging folder beside the output; only a build that finished is
+swapped in (atomically, where Linux's renameat2 allows), so a failed or killed
+build leaves the previous site whole. The writer refuses an output folder that
+is or holds the archive's sources, or one that arshif did not make.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+from .errors import fail
+
+MARKER = ".arshif-site"  # names a folder as arshif's output, safe to replace
+_RENAME_EXCHANGE = 2
+
+
+def check_output_folder(out: Path, protected: list[Path]) -> None:
+    """Refuse an output folder whose replacement would lose anything that is not a built site."""
+    target = out.resolve()
+    for source in protected:
+        source = source.resolve()
+        if target == source or target in source.parents:
+            raise fail(out, None, f"the output folder is or contains {source}, which holds the archive's sources", "choose another output folder, e.g. site/")
+        if source in target.parents and source.name in ("seeds", "content", "templates"):
+            raise fail(out, None, f"the output folder is inside the source folder {source}", "choose a folder outside seeds/, content/ and templates/")
+    if target.exists() and not target.is_dir():
+        raise fail(out, None, "the output path exists and is not a folder", "remove it or choose another output folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise fail(out, None, "the output folder is not empty and was not made by arshif, so the build will not replace it", "choose a new or empty folder, or delete this one yourself if you are sure")
+
+
+class SiteWriter:
+    def __init__(self, out: Path, epoch: int | None = None):
+        self.out = out.resolve()
+        self.epoch = epoch
+        self.staging = self.out.parent / f".{self.out.name}.arshif-tmp-{os.getpid()}"
+        self.written: set[str] = set()
+        self._dirs: set[Path] = set()
+        self._lock_file = None
+
+    def __enter__(self) -> "SiteWriter":
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self._lock()
+        self._remove_stale_staging()
+        self.staging.mkdir()
+        (self.staging / MARKER).write_text("This folder was built by arshif and is replaced by each build.\n")
+        self.written.add(MARKER)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+        if self._lock_file is not None:
+            self._lock_file.close()
+        return False
+
+    def _lock(self) -> None:
+        """One build at a time per output folder: a second one is refused, not interleaved."""
+        lock_path = self.out.parent / f".{self.out.name}.arshif-lock"
+        self._lock_file = open(lock_path, "a")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            self._lock_file = None
+            raise fail(self.out, None, "another build is writing to this output folder", "wait for it to finish, then build again") from None
+
+    def _remove_stale_staging(self) -> None:
+        """Staging folders left by killed builds (we hold the lock, so none is in use)."""
+        for leftover in self.out.parent.glob(f".{self.out.name}.arshif-tmp-*"):
+            if (leftover / MARKER).is_file() or not any(leftover.iterdir()):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+    def write(self, rel_path: str, content: str | bytes) -> None:
+        if rel_path in self.written:
+            raise fail(None, None, f"two pages would be written to {rel_path}", "rename one of the sources so their ids differ")
+        self.written.add(rel_path)
+        target = self.staging / rel_path
+        parent = target.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with open(target, "wb") as handle:
+            handle.write(data)
+        if self.epoch is not None:
+            os.utime(target, (self.epoch, self.epoch))
+
+    def copy(self, source: Path, rel_path: str) -> None:
+        self.write(rel_path, source.read_bytes())
+
+    def commit(self) -> None:
+        """Swap the finished staging folder in for the output folder."""
+        if self.epoch is not None:
+            for folder in self._dirs | {self.staging}:
+                os.utime(folder, (self.epoch, self.epoch))
+            os.utime(self.staging / MARKER, (self.epoch, self.epoch))
+        if self.out.exists():
+            if not _exchange(self.staging, self.out):
+                old = self.out.parent / f".{self.out.name}.arshif-old-{os.getpid()}"
+                os.rename(self.out, old)
+                os.rename(self.staging, self.out)
+                self.staging = old
+            shutil.rmtree(self.staging, ignore_errors=True)
+        else:
+            os.rename(self.staging, self.out)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where that is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
