@@ -24,10 +24,12 @@ def source_files(root: Path, folder: str, suffix: str) -> list[Path]:
 def load_archive(root: Path, problems: Problems, progress=None) -> Archive:
     """Read the archive folder. Raises BuildError with every error found; warnings stay in `problems`."""
     settings = load_settings(root, problems)
-    seeds = [load_seed(p, problems) for p in _counted(source_files(root, "seeds", ".txt"), progress)]
+    seed_paths = source_files(root, "seeds", ".txt")
+    seeds = [load_seed(p, problems) for p in _counted(seed_paths, progress)]
     metadata_path = root / "content" / "metadata.csv"
     rows = load_metadata(metadata_path, problems) if metadata_path.is_file() else {}
-    seeds = _apply_metadata([s for s in seeds if s], rows, metadata_path, problems)
+    _check_rows_have_files(rows, {p.name for p in seed_paths}, metadata_path, problems)
+    seeds = _apply_metadata([s for s in seeds if s], rows, problems)
     curated = [load_markdown_article(p, problems) for p in source_files(root, "content/articles", ".md")]
     pages = [load_page(p, problems) for p in source_files(root, "content/pages", ".md")]
     articles = _unique(seeds + [a for a in curated if a], problems)
@@ -47,11 +49,13 @@ def _counted(paths, progress):
         yield path
 
 
-def _apply_metadata(seeds: list[Article], rows: dict[str, MetadataRow], path: Path, problems: Problems) -> list[Article]:
-    by_file = {s.origin.name: s for s in seeds}
+def _check_rows_have_files(rows: dict[str, MetadataRow], names: set[str], path: Path, problems: Problems) -> None:
     for name, row in rows.items():
-        if name not in by_file:
+        if name not in names:
             problems.error(path, row.line, f"a row for '{name}', which is not in seeds/", "remove the row, or add the file to seeds/ (names must match exactly)")
+
+
+def _apply_metadata(seeds: list[Article], rows: dict[str, MetadataRow], problems: Problems) -> list[Article]:
     result = []
     for seed in seeds:
         row = rows.get(seed.origin.name)

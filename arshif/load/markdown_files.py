@@ -22,13 +22,16 @@ _SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|/|\.|[^:/?#]*($|[/?#]))", re.I)
 
 
 class _SafeTree(Treeprocessor):
-    """Headings move down a level (the page's title is its only <h1>) and links
-    or images with a scheme other than http(s)/mailto (javascript:, data:) lose it."""
+    """Headings shift so the body's highest is an <h2> (the page's title is its
+    only <h1>, and no level is skipped); links and images with a scheme other
+    than http(s)/mailto (javascript:, data:) lose it."""
 
     def run(self, root):
+        headings = [e for e in root.iter() if re.fullmatch(r"h[1-6]", e.tag)]
+        shift = 2 - min((int(h.tag[1]) for h in headings), default=2)
+        for heading in headings:
+            heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
         for element in root.iter():
-            if re.fullmatch(r"h[1-5]", element.tag):
-                element.tag = f"h{int(element.tag[1]) + 1}"
             for attribute in ("href", "src"):
                 value = element.get(attribute)
                 if value is not None and not _SAFE_SCHEME.match(value.strip()):

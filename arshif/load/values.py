@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 from ..errors import Problems
 from ..text import clean_line
@@ -30,10 +31,11 @@ def parse_date(value: str, path: Path, line: int | None, problems: Problems) -> 
 def safe_url(value: str, path: Path, line: int | None, problems: Problems) -> str:
     """An http(s) address of the original article, or "" (no javascript: or data: links)."""
     value = value.strip()
-    if value and not re.match(r"https?://\S+$", value, re.I):
+    if value and not re.match(r"https?://[^\s/?#]+", value, re.I):
         problems.error(path, line, f"the url {value!r} is not an http(s) address", "give the full address, starting with https:// or http://, or leave it empty")
         return ""
-    return value
+    # Scraped addresses hold stray spaces (a no-break space in one corpus URL): encode them.
+    return re.sub(r"\s", lambda m: quote(m.group()), value)
 
 
 def parse_tags(value: str) -> tuple[str, ...]:
