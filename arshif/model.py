@@ -35,6 +35,7 @@ class Article:
     tags: tuple[str, ...] = ()
     summary: str = ""
     body_html: str | None = None  # set for Markdown articles; seeds render their paragraphs
+    digest: str = ""  # hash of the source file's text: says whether the article changed
 
     @property
     def path(self) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .cache import BuildCache
 from .errors import Problems, fail
 from .load import load_archive
 from .model import Archive
@@ -45,7 +46,8 @@ def template_dirs(root: Path) -> list[Path]:
     return [own, DEFAULT_TEMPLATES] if own.is_dir() and own.resolve() != DEFAULT_TEMPLATES else [DEFAULT_TEMPLATES]
 
 
-def build(root: Path, out: Path, progress: Progress | None = None) -> BuildResult:
+def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
+    """Build the archive folder `root` into `out`; raises BuildError on bad input."""
     started = time.perf_counter()
     progress = progress or Progress(False)
     epoch = source_date_epoch()
@@ -53,17 +55,23 @@ def build(root: Path, out: Path, progress: Progress | None = None) -> BuildResul
     check_output_folder(out, protected)
     _check_fonts()
     problems = Problems()
-    archive = load_archive(root, problems, progress)
+    cache = BuildCache.load(out) if use_cache else BuildCache()
+    archive = load_archive(root, problems, progress, cache)
     renderer = Renderer(archive, template_dirs(root), _updated(archive, epoch))
     progress.start("writing", renderer.page_count())
     pages = 0
     with SiteWriter(out, epoch) as writer:
-        for path, text in renderer.pages():
-            writer.write(path, text)
+        reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
+        for path, key, render in renderer.pages():
+            same_inputs = cache.unchanged(path, key)  # also records the key for the next build
+            if not (reuse and same_inputs and writer.reuse_previous(path)):
+                writer.write(path, render())
             pages += 1
             progress.advance()
         _copy_assets(writer, template_dirs(root))
         writer.commit()
+        if use_cache:
+            cache.save(out, writer.previous_site_id())
     progress.finish()
     return BuildResult(len(archive.articles), pages, time.perf_counter() - started, out, problems)
 

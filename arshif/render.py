@@ -6,17 +6,19 @@ yielded one at a time so the writer can stream them to disk.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import jinja2
 
 from . import model
+from .cache import page_key
 from .charts import Bar, bar_chart
 from .dates import digits, gregorian_text, hijri_text, month_text
 from .model import Archive, Article, relative_url
@@ -24,6 +26,9 @@ from .text import shorten
 
 SUMMARY_LENGTH = 220
 DESCRIPTION_LENGTH = 160
+
+# (output path, digest of everything the page shows or None to always render, renders the page)
+PageJob = tuple[str, "bytes | None", Callable[[], str]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,11 @@ class ArticleView:
     hijri_text: str
     source_name: str
     summary: str
+
+    @cached_property
+    def list_key(self) -> tuple:
+        """Everything a list item or a neighbour link shows of the article."""
+        return (self.path, self.article.title, self.date_iso, self.date_text, self.hijri_text, self.source_name, self.summary)
 
 
 def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
@@ -70,6 +80,7 @@ class Renderer:
         self.env = make_environment(template_dirs)
         self.env.globals.update(site=self.settings, digits=self._digits, count_articles=self._count)
         self.views = [self._view(a) for a in archive.articles]
+        self.base_key = page_key(_templates_digest(template_dirs), repr(self.settings), tuple(self._nav()))
 
     def _digits(self, value) -> str:
         return digits(value, self.settings.digits)
@@ -92,16 +103,19 @@ class Renderer:
 
     # -- every page ---------------------------------------------------------
 
-    def pages(self) -> Iterator[tuple[str, str]]:
+    def pages(self) -> Iterator[PageJob]:
+        """Every page of the site, rendered only when its text is asked for."""
         yield from self.article_pages()
         yield from self.home_pages()
         yield from self.archive_pages()
         for page in self.archive.pages:
-            yield page.path, self._render("page.html", page.path, title=page.title, description=page.summary, page=page)
-        yield model.NOT_FOUND_PATH, self._render("404.html", model.NOT_FOUND_PATH, title="الصفحة غير موجودة", description=self.settings.description)
-        yield model.FEED_PATH, self.feed()
+            yield page.path, None, functools.partial(
+                self._render, "page.html", page.path, title=page.title, description=page.summary, page=page)
+        yield model.NOT_FOUND_PATH, None, functools.partial(
+            self._render, "404.html", model.NOT_FOUND_PATH, title="الصفحة غير موجودة", description=self.settings.description)
+        yield model.FEED_PATH, None, self.feed
         if self.settings.base_url:
-            yield model.SITEMAP_PATH, self.sitemap()
+            yield model.SITEMAP_PATH, None, self.sitemap
 
     def page_count(self) -> int:
         """How many pages `pages()` yields, for the progress bar."""
@@ -125,21 +139,31 @@ class Renderer:
 
     # -- articles -------------------------------------------------------------
 
-    def article_pages(self) -> Iterator[tuple[str, str]]:
+    def article_pages(self) -> Iterator[PageJob]:
         views = self.views
         for index, view in enumerate(views):
             newer = views[index - 1] if index > 0 else None
             older = views[index + 1] if index + 1 < len(views) else None
-            article = view.article
-            description = article.summary or shorten(view.summary, DESCRIPTION_LENGTH)
-            yield view.path, self._render(
-                "article.html", view.path, title=article.title, description=description,
-                view=view, article=article, newer=newer, older=older,
-            )
+            yield view.path, self._article_key(view, newer, older), functools.partial(self._article_page, view, newer, older)
+
+    def _article_page(self, view: ArticleView, newer, older) -> str:
+        article = view.article
+        description = article.summary or shorten(view.summary, DESCRIPTION_LENGTH)
+        return self._render(
+            "article.html", view.path, title=article.title, description=description,
+            view=view, article=article, newer=newer, older=older,
+        )
+
+    def _article_key(self, view: ArticleView, newer, older) -> bytes:
+        a = view.article
+        return page_key(
+            self.base_key, view.list_key, a.digest or tuple(p.text for p in a.paragraphs), a.body_html or "", a.url, a.author, a.tags,
+            newer.list_key if newer else None, older.list_key if older else None,
+        )
 
     # -- lists ----------------------------------------------------------------
 
-    def home_pages(self) -> Iterator[tuple[str, str]]:
+    def home_pages(self) -> Iterator[PageJob]:
         yield from self._paginated(self.views, model.home_path, "home.html", self.settings.title, self.settings.description)
 
     def _paginated(self, views, path_of, template, title, description, **context):
@@ -147,11 +171,13 @@ class Renderer:
         total = max(1, -(-len(views) // size))
         for number in range(1, total + 1):
             path = path_of(number)
-            pager = Pager(number, total, path_of)
+            items = views[(number - 1) * size : number * size]
             page_title = title if number == 1 else f"{title} - صفحة {self._digits(number)}"
-            yield path, self._render(
-                template, path, title=page_title, description=description,
-                items=views[(number - 1) * size : number * size], pager=pager, **context,
+            key = page_key(self.base_key, template, path, page_title, description, number, total,
+                           tuple(v.list_key for v in items), tuple(sorted(context.items())))
+            yield path, key, functools.partial(
+                self._render, template, path, title=page_title, description=description,
+                items=items, pager=Pager(number, total, path_of), **context,
             )
 
     @cached_property
@@ -162,7 +188,7 @@ class Renderer:
     def years(self) -> list[int]:
         return sorted({year for year, _ in self.month_counts}, reverse=True)
 
-    def archive_pages(self) -> Iterator[tuple[str, str]]:
+    def archive_pages(self) -> Iterator[PageJob]:
         style = self.settings.digits
         by_month: dict[tuple[int, int], list[ArticleView]] = {}
         for view in self.views:
@@ -170,8 +196,8 @@ class Renderer:
                 by_month.setdefault((view.article.date.year, view.article.date.month), []).append(view)
         years = [(y, sum(n for (yy, _), n in self.month_counts.items() if yy == y)) for y in self.years]
         undated = sum(1 for v in self.views if not v.article.date)
-        yield model.ARCHIVE_INDEX_PATH, self._render(
-            "archive_index.html", model.ARCHIVE_INDEX_PATH, title="أرشيف المقالات حسب التاريخ",
+        yield model.ARCHIVE_INDEX_PATH, None, functools.partial(
+            self._render, "archive_index.html", model.ARCHIVE_INDEX_PATH, title="أرشيف المقالات حسب التاريخ",
             description=f"مقالات {self.settings.title} مرتبة حسب السنة والشهر.",
             years=years, charts={y: self._year_chart(y, model.ARCHIVE_INDEX_PATH) for y in self.years}, undated=undated,
         )
@@ -181,8 +207,8 @@ class Renderer:
                 (model.month_path(year, m), month_text(year, m, style), self.month_counts[(year, m)])
                 for m in range(12, 0, -1) if self.month_counts[(year, m)]
             ]
-            yield path, self._render(
-                "year.html", path, title=f"أرشيف سنة {digits(year, style)}",
+            yield path, None, functools.partial(
+                self._render, "year.html", path, title=f"أرشيف سنة {digits(year, style)}",
                 description=f"{self._count(count)} في سنة {digits(year, style)}.",
                 year=year, count=count, months=months, chart=self._year_chart(year, path),
             )
@@ -252,6 +278,16 @@ class Pager:
                 result.append(None)
             result.append(n)
         return result
+
+
+def _templates_digest(template_dirs: list[Path]) -> bytes:
+    """Changes when any template or static file does, so every page is rendered anew."""
+    parts = []
+    for directory in template_dirs:
+        for path in sorted(directory.rglob("*")) if directory.is_dir() else ():
+            if path.is_file():
+                parts.append((str(path), path.read_bytes()))
+    return page_key(tuple(parts))
 
 
 def _timestamp(day: date) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -18,6 +19,11 @@ def clean_line(line: str) -> str:
     """A line of article text as it will be shown: controls removed, spaces collapsed."""
     line = _FORBIDDEN.sub("", line.replace("\t", " "))
     return _SPACES.sub(" ", line).strip()
+
+
+def digest(text: str) -> str:
+    """A short, stable hash of a text (hex)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def has_letters(text: str) -> bool:

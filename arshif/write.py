@@ -93,6 +93,31 @@ class SiteWriter:
         if self.epoch is not None:
             os.utime(target, (self.epoch, self.epoch))
 
+    def previous_site_id(self):
+        """Identifies the site now in the output folder: (device, inode) of its marker file."""
+        try:
+            info = (self.out / MARKER).stat()
+        except OSError:
+            return None
+        return (info.st_dev, info.st_ino)
+
+    def reuse_previous(self, rel_path: str) -> bool:
+        """Hard-link an unchanged page from the current site into the new one; False if that fails."""
+        if rel_path in self.written:
+            raise fail(None, None, f"two pages would be written to {rel_path}", "rename one of the sources so their ids differ")
+        target = self.staging / rel_path
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        try:
+            os.link(self.out / rel_path, target)
+        except OSError:
+            return False
+        self.written.add(rel_path)
+        if self.epoch is not None:
+            os.utime(target, (self.epoch, self.epoch))
+        return True
+
     def copy(self, source: Path, rel_path: str) -> None:
         self.write(rel_path, source.read_bytes())
 

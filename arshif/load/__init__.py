@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
+from ..cache import BuildCache
 from ..config import load_settings
 from ..errors import BuildError, Problems
 from ..model import Archive, Article
@@ -18,14 +20,15 @@ def source_files(root: Path, folder: str, suffix: str) -> list[Path]:
     directory = root / folder
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix == suffix and not p.name.startswith(".") and p.is_file())
+    names = sorted(e.name for e in os.scandir(directory) if e.name.endswith(suffix) and not e.name.startswith(".") and e.is_file())
+    return [directory / name for name in names]
 
 
-def load_archive(root: Path, problems: Problems, progress=None) -> Archive:
+def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCache | None = None) -> Archive:
     """Read the archive folder. Raises BuildError with every error found; warnings stay in `problems`."""
     settings = load_settings(root, problems)
     seed_paths = source_files(root, "seeds", ".txt")
-    seeds = [load_seed(p, problems) for p in _counted(seed_paths, progress)]
+    seeds = [load_seed(p, problems, cache) for p in _counted(seed_paths, progress)]
     metadata_path = root / "content" / "metadata.csv"
     rows = load_metadata(metadata_path, problems) if metadata_path.is_file() else {}
     _check_rows_have_files(rows, {p.name for p in seed_paths}, metadata_path, problems)

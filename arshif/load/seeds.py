@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..cache import BuildCache
 from ..errors import Problems
 from ..model import Article, Paragraph
-from ..text import clean_line, has_letters
+from ..text import clean_line, digest, has_letters
 from .files import read_text, split_lines
 
 
-def load_seed(path: Path, problems: Problems) -> Article | None:
+def load_seed(path: Path, problems: Problems, cache: BuildCache | None = None) -> Article | None:
+    info = path.stat()
+    cached = cache.seed(path, info) if cache is not None else None
+    if cached is not None:
+        title, paragraphs, text_digest = cached
+        return Article(id=path.stem, title=title, paragraphs=tuple(Paragraph(*p) for p in paragraphs), origin=path, digest=text_digest)
+    article = _parse_seed(path, problems)
+    if article is not None and cache is not None:
+        cache.remember_seed(path, info, (article.title, tuple((p.text, p.line) for p in article.paragraphs), article.digest))
+    return article
+
+
+def _parse_seed(path: Path, problems: Problems) -> Article | None:
     text = read_text(path, problems)
     if text is None:
         return None
@@ -30,4 +43,4 @@ def load_seed(path: Path, problems: Problems) -> Article | None:
     if not paragraphs:
         problems.error(path, 1, "the article has a headline but no body", "add the paragraphs after line 1, one a line")
         return None
-    return Article(id=path.stem, title=title, paragraphs=paragraphs, origin=path)
+    return Article(id=path.stem, title=title, paragraphs=paragraphs, origin=path, digest=digest(text))

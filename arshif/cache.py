@@ -1,0 +1,83 @@
+"""The build cache: what the previous build read and wrote, so a rebuild redoes only what changed.
+
+It lives beside the output folder (`.site.arshif-cache` for `site/`), never inside
+it, so it is not deployed; it is plain `marshal` data (no pickle, no code), and is
+thrown away whenever arshif's own code changes. Deleting it only costs one slow build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def code_version() -> bytes:
+    """Changes whenever any of arshif's source files does."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def cache_path(out: Path) -> Path:
+    out = out.resolve()
+    return out.parent / f".{out.name}.arshif-cache"
+
+
+class BuildCache:
+    """Parsed seeds keyed by file and stat, and each written page's input key."""
+
+    def __init__(self, seeds=None, pages=None, site_id=None):
+        self.seeds: dict[str, tuple] = seeds or {}
+        self.pages: dict[str, bytes] = pages or {}
+        self.site_id = site_id  # (device, inode) of the output's marker file when these pages were written
+        self.new_seeds: dict[str, tuple] = {}
+        self.new_pages: dict[str, bytes] = {}
+
+    @classmethod
+    def load(cls, out: Path) -> "BuildCache":
+        try:
+            data = marshal.loads(cache_path(out).read_bytes())
+            if data.get("version") != code_version():
+                return cls()
+            return cls(data["seeds"], data["pages"], data["site"])
+        except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+            return cls()  # no cache, or an unreadable one: build everything
+
+    def seed(self, path: Path, info: os.stat_result):
+        """What the loader made of a seed whose size and mtime are unchanged, else None."""
+        key = str(path)
+        entry = self.seeds.get(key)
+        if entry is not None and entry[0] == info.st_size and entry[1] == info.st_mtime_ns:
+            self.new_seeds[key] = entry
+            return entry[2]
+        return None
+
+    def remember_seed(self, path: Path, info: os.stat_result, parsed: tuple) -> None:
+        self.new_seeds[str(path)] = (info.st_size, info.st_mtime_ns, parsed)
+
+    def unchanged(self, rel_path: str, key: bytes | None) -> bool:
+        """True when the page was written by the previous build from the same inputs."""
+        if key is None:
+            return False
+        self.new_pages[rel_path] = key
+        return self.pages.get(rel_path) == key
+
+    def save(self, out: Path, site_id) -> None:
+        data = {"version": code_version(), "seeds": self.new_seeds, "pages": self.new_pages, "site": site_id}
+        target = cache_path(out)
+        temporary = target.with_name(target.name + f".{os.getpid()}")
+        temporary.write_bytes(marshal.dumps(data))
+        os.replace(temporary, target)
+
+
+def page_key(*parts) -> bytes:
+    """A short digest of a page's inputs (strings, numbers, tuples of them).
+
+    marshal format 2: from version 3 on, marshal writes back-references that
+    depend on reference counts, so equal values could give different bytes."""
+    return hashlib.blake2b(marshal.dumps(parts, 2), digest_size=16).digest()

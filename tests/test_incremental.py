@@ -1,0 +1,79 @@
+"""Rebuilds reuse unchanged pages from the previous build, and never serve a stale one."""
+
+from __future__ import annotations
+
+import os
+
+from arshif.cache import cache_path
+from arshif.pipeline import build
+from conftest import write_archive
+from test_build import site_digest
+
+
+def make_archive(root):
+    seeds = {f"{i:03d}.txt": f"عنوان {i}\nنص المقال رقم {i}.\n" for i in range(6)}
+    rows = "".join(f"{i:03d}.txt,okaz,2015-08-{10 + i},,\n" for i in range(6))
+    return write_archive(root, seeds=seeds, metadata="file,source,date,url,author\n" + rows, toml="home_page_size = 2\n")
+
+
+def inode(path):
+    return os.stat(path).st_ino
+
+
+def test_unchanged_pages_are_reused_and_changed_ones_rendered(tmp_path):
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    assert cache_path(out).is_file() and not cache_path(out).is_relative_to(out)
+    before = {p: inode(out / "articles" / p) for p in ("000.html", "002.html", "003.html", "004.html")}
+    seed = root / "seeds" / "003.txt"
+    seed.write_text("عنوان 3 معدل\nنص جديد تماما.\n", encoding="utf-8")
+    build(root, out)
+    assert inode(out / "articles" / "000.html") == before["000.html"]  # untouched: linked, not rendered
+    assert inode(out / "articles" / "003.html") != before["003.html"]
+    assert "نص جديد تماما." in (out / "articles" / "003.html").read_text(encoding="utf-8")
+    # the neighbours show the new headline in their older/newer links
+    for neighbour in ("002.html", "004.html"):
+        assert "عنوان 3 معدل" in (out / "articles" / neighbour).read_text(encoding="utf-8")
+    # and the result is byte-identical to a build from scratch
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
+
+
+def test_metadata_and_template_changes_reach_every_page(tmp_path):
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    metadata = root / "content" / "metadata.csv"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("okaz", "sabq"), encoding="utf-8")
+    (root / "archive.toml").write_text('home_page_size = 2\n[sources]\nsabq = "سبق"\n', encoding="utf-8")
+    build(root, out)
+    assert all("سبق" in p.read_text(encoding="utf-8") for p in (out / "articles").glob("*.html"))
+    (root / "templates").mkdir()
+    (root / "templates" / "_date.html").write_text("<span>تاريخ مخصص</span>", encoding="utf-8")
+    build(root, out)
+    assert all("تاريخ مخصص" in p.read_text(encoding="utf-8") for p in (out / "articles").glob("*.html"))
+
+
+def test_a_site_replaced_by_hand_is_not_trusted(tmp_path):
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    page = out / "articles" / "001.html"
+    page.unlink()
+    (out / ".arshif-site").unlink()
+    (out / ".arshif-site").write_text("copied back from a backup\n")
+    build(root, out)
+    assert page.is_file()
+
+
+def test_a_corrupt_cache_only_costs_a_full_build(tmp_path):
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    cache_path(out).write_bytes(b"\x00garbage")
+    build(root, out)
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
