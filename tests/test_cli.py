@@ -52,3 +52,23 @@ def test_missing_archive_folder(tmp_path):
 def test_console_script_entry_point():
     result = subprocess.run([sys.executable, "-m", "arshif", "--help"], capture_output=True, text=True, cwd=REPO_ROOT)
     assert result.returncode == 0 and "serve" in result.stdout
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    from arshif.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = Progress(True, stream)
+        progress.start("writing", 200)
+        for _ in range(200):
+            progress.advance()
+        progress.finish()
+    assert "100% (200/200)" in terminal.getvalue() and terminal.getvalue().count("\r") <= 103
+    assert pipe.getvalue() == ""
