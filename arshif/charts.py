@@ -31,7 +31,7 @@ class Chart:
     shapes: tuple[BarShape, ...]
 
 
-def bar_chart(bars: list[Bar], bar_width: int = 36, gap: int = 12, plot_height: int = 120) -> Chart:
+def bar_chart(bars: list[Bar], bar_width: int = 26, gap: int = 6, plot_height: int = 120) -> Chart:
     """Lay bars out right to left, as Arabic readers read a time line."""
     top_margin, bottom_margin = 22, 26
     tallest = max((b.count for b in bars), default=0) or 1

@@ -1,0 +1,536 @@
+#!/usr/bin/env python3
+"""Benchmark arshif against Pelican and Hugo on the same real articles.
+
+Run from the repository root:
+
+    .venv/bin/python bench/benchmark.py                   # all 20,000 articles, with Pelican and Hugo
+    .venv/bin/python bench/benchmark.py --articles 2000   # only the first 2,000
+    .venv/bin/python bench/benchmark.py --corpus ../shared/corpus --skip-hugo
+    .venv/bin/python bench/benchmark.py --json /tmp/bench.json
+
+What it does:
+1. Unpacks the corpus (by default ../shared/corpus/bench-20k.tar.xz) into a temporary
+   folder outside the repository; the corpus licence forbids copying it into the repo.
+2. Lays the first N articles out as an arshif archive (seeds/ + content/metadata.csv),
+   builds it with build.py in a fresh subprocess, and reports time, peak memory,
+   output size and file count.
+3. Rebuilds with no change, then after appending a paragraph to one article.
+4. Converts the same articles to Pelican and Hugo input, builds each with its own tool,
+   measured the same way, and prints arshif's time as a ratio to theirs.
+5. Prints a summary table and, with --json PATH, writes it as JSON.
+
+Pelican: .venv/bin/pip install 'pelican[markdown]==4.12.0'.  Hugo: apt-get install -y hugo.
+A missing tool is skipped with a note; this is a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import textwrap
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "bench-20k.tar.xz"
+HOME_PAGE_SIZE = 20  # arshif's default home_page_size; the other tools use the same
+LIST_PAGE_SIZE = 50  # arshif's default list_page_size (month lists)
+FEED_SIZE = 50  # arshif's default feed_size
+REBUILD_TARGET_SECONDS = 2.0
+LOG_TAIL_LINES = 15
+
+# Runs one command and reports its wall time and peak RSS as JSON. It runs in its own
+# process so RUSAGE_CHILDREN covers exactly one tool: ru_maxrss of children is a
+# high-water mark that never goes down, so measuring from the benchmark process itself
+# would carry the largest earlier tool's peak into every later figure.
+MEASURE = textwrap.dedent(
+    """
+    import json, resource, subprocess, sys, time
+    result_path, command = sys.argv[1], sys.argv[2:]
+    started = time.perf_counter()
+    code = subprocess.call(command)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kilobytes on Linux
+    with open(result_path, "w") as handle:
+        json.dump({"seconds": seconds, "peak_kb": peak_kb, "returncode": code}, handle)
+    """
+)
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    paragraphs: tuple[str, ...]
+    date: str
+    author: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+    returncode: int
+    log: Path
+
+
+@dataclass
+class Result:
+    """One row of the summary table."""
+
+    tool: str
+    status: str = "ok"  # "ok", "failed" or "skipped"
+    note: str = ""
+    articles: int = 0
+    seconds: float | None = None
+    articles_per_second: float | None = None
+    peak_mb: float | None = None
+    output_mb: float | None = None
+    files: int | None = None
+    article_pages: int | None = None  # pages found for the input articles
+    extra: dict = field(default_factory=dict)
+
+
+# -- the corpus -----------------------------------------------------------------
+
+
+def corpus_folder(corpus: Path, scratch: Path) -> Path:
+    """The folder holding articles/ and metadata.csv; a .tar.xz is unpacked into scratch first."""
+    if corpus.is_dir():
+        return _folder_with_metadata(corpus)
+    if not corpus.is_file():
+        raise SystemExit(f"error: corpus not found: {corpus}\n  fix: give --corpus a .tar.xz or a folder with articles/ and metadata.csv")
+    target = scratch / "corpus"
+    print(f"unpacking {corpus} ...", flush=True)
+    with tarfile.open(corpus) as archive:
+        archive.extractall(target, filter="data")
+    return _folder_with_metadata(target)
+
+
+def _folder_with_metadata(root: Path) -> Path:
+    for candidate in [root, *sorted(p.parent for p in root.glob("*/metadata.csv"))]:
+        if (candidate / "metadata.csv").is_file() and (candidate / "articles").is_dir():
+            return candidate
+    raise SystemExit(f"error: no metadata.csv beside an articles/ folder in {root}")
+
+
+def read_rows(folder: Path, limit: int | None) -> tuple[list[str], list[dict]]:
+    """The CSV header and the first `limit` rows, in the corpus's own order."""
+    with open(folder / "metadata.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    if limit is not None and limit > len(rows):
+        raise SystemExit(f"error: --articles {limit}, but the corpus has only {len(rows)}")
+    return list(reader.fieldnames or []), rows[:limit] if limit else rows
+
+
+def read_article(folder: Path, row: dict) -> Article:
+    """Line 1 the headline, each further non-empty line a paragraph."""
+    text = (folder / "articles" / row["file"]).read_text(encoding="utf-8-sig")
+    lines = [line.strip() for line in text.split("\n")]
+    return Article(
+        id=Path(row["file"]).stem,
+        title=lines[0],
+        paragraphs=tuple(line for line in lines[1:] if line),
+        date=row["date"],
+        author=row["author"].strip(),
+        source=row["source"],
+    )
+
+
+# -- measuring ------------------------------------------------------------------
+
+
+def measure(command: list[str], log: Path, cwd: Path | None = None) -> Run:
+    """Run `command` via the MEASURE wrapper; its output goes to `log`."""
+    result_path = log.with_suffix(".json")
+    with open(log, "w") as output:
+        subprocess.run([sys.executable, "-c", MEASURE, str(result_path), *command], stdout=output, stderr=subprocess.STDOUT, cwd=cwd, check=False)
+    measured = json.loads(result_path.read_text())
+    return Run(measured["seconds"], measured["peak_kb"] / 1024, measured["returncode"], log)
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    """(bytes, files): the sum of file sizes, like `du --apparent-size`, and the file count."""
+    total = count = 0
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            total += os.lstat(os.path.join(directory, name)).st_size
+            count += 1
+    return total, count
+
+
+def log_tail(log: Path) -> str:
+    lines = log.read_text(errors="replace").splitlines()
+    return "\n".join("    " + line for line in lines[-LOG_TAIL_LINES:])
+
+
+def fill_result(result: Result, run: Run, out: Path, pages_found: int) -> Result:
+    if run.returncode != 0:
+        result.status = "failed"
+        result.note = f"exit status {run.returncode}; log: {run.log}"
+        print(f"  {result.tool} FAILED (exit {run.returncode}); last lines of {run.log}:\n{log_tail(run.log)}")
+    size, files = tree_size(out) if out.is_dir() else (0, 0)
+    result.seconds = run.seconds
+    result.articles_per_second = result.articles / run.seconds if run.seconds else None
+    result.peak_mb = run.peak_mb
+    result.output_mb = size / 1e6
+    result.files = files
+    result.article_pages = pages_found
+    if result.status == "ok" and pages_found != result.articles:
+        result.note = f"only {pages_found} of {result.articles} article pages found"
+    print(f"  {result.tool}: {run.seconds:.2f} s, {result.articles_per_second or 0:,.0f} articles/s, "
+          f"peak {run.peak_mb:,.0f} MB, output {result.output_mb:,.1f} MB in {files:,} files", flush=True)
+    return result
+
+
+def count_existing(out: Path, relative_paths: list[str]) -> int:
+    return sum(1 for rel in relative_paths if (out / rel).is_file())
+
+
+# -- arshif ---------------------------------------------------------------------
+
+
+def arrange_archive(folder: Path, header: list[str], rows: list[dict], scratch: Path) -> Path:
+    """seeds/ holds copies (not links), so the rebuild test's edit never touches the corpus."""
+    archive = scratch / "archive"
+    seeds = archive / "seeds"
+    content = archive / "content"
+    seeds.mkdir(parents=True)
+    content.mkdir()
+    for row in rows:
+        shutil.copyfile(folder / "articles" / row["file"], seeds / row["file"])
+    # Only the chosen rows: arshif rightly rejects a row whose file is not in seeds/.
+    with open(content / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return archive
+
+
+def arshif_command(archive: Path, out: Path) -> list[str]:
+    return [sys.executable, str(REPO / "build.py"), str(archive), "--out", str(out), "--quiet"]
+
+
+def bench_arshif(archive: Path, articles: list[Article], scratch: Path) -> Result:
+    print(f"arshif: building {len(articles):,} articles ...", flush=True)
+    out = scratch / "out-arshif"
+    run = measure(arshif_command(archive, out), scratch / "arshif-build.log", cwd=REPO)
+    result = fill_result(Result("arshif", articles=len(articles)), run, out, count_existing(out, [f"articles/{a.id}.html" for a in articles]))
+    warnings = [line for line in run.log.read_text(errors="replace").splitlines() if line.strip()]
+    if warnings and run.returncode == 0:
+        result.note = f"{len(warnings)} line(s) of warnings; see {run.log}"
+        print(f"  arshif printed {len(warnings)} line(s) of warnings, first: {warnings[0]}")
+    return result
+
+
+def bench_rebuilds(archive: Path, articles: list[Article], scratch: Path) -> dict:
+    """Same build again with no change, then after one article gains a paragraph."""
+    out = scratch / "out-arshif"
+    print("arshif: rebuild with no change ...", flush=True)
+    unchanged = measure(arshif_command(archive, out), scratch / "arshif-rebuild-unchanged.log", cwd=REPO)
+    changed_file = archive / "seeds" / f"{articles[len(articles) // 2].id}.txt"
+    with open(changed_file, "a", encoding="utf-8") as handle:
+        handle.write("فقرة أضيفت لقياس إعادة البناء بعد تغيير مقال واحد.\n")
+    print(f"arshif: rebuild after appending a paragraph to {changed_file.name} ...", flush=True)
+    one_changed = measure(arshif_command(archive, out), scratch / "arshif-rebuild-one-changed.log", cwd=REPO)
+    figures = {"unchanged_seconds": unchanged.seconds, "one_changed_seconds": one_changed.seconds,
+               "unchanged_peak_mb": unchanged.peak_mb, "one_changed_peak_mb": one_changed.peak_mb,
+               "target_seconds": REBUILD_TARGET_SECONDS}
+    for label, run in (("no change", unchanged), ("one article changed", one_changed)):
+        verdict = "within" if run.seconds < REBUILD_TARGET_SECONDS else "over"
+        status = "" if run.returncode == 0 else f"  FAILED (exit {run.returncode}):\n{log_tail(run.log)}"
+        print(f"  rebuild, {label}: {run.seconds:.2f} s ({verdict} the {REBUILD_TARGET_SECONDS:.0f} s target){status}")
+    return figures
+
+
+# -- Markdown shared by Pelican and Hugo ------------------------------------------
+
+
+def markdown_paragraph(text: str) -> str:
+    """Keep a paragraph a plain paragraph: escape what would start a heading, list, quote or rule."""
+    if text[:1] in "#>-+*=_|":
+        return "\\" + text
+    digits = len(text) - len(text.lstrip("0123456789"))
+    if 0 < digits < len(text) and text[digits] in ".)":
+        return text[:digits] + "\\" + text[digits:]
+    return text
+
+
+def markdown_body(article: Article) -> str:
+    return "\n\n".join(markdown_paragraph(p) for p in article.paragraphs) + "\n"
+
+
+# -- Pelican --------------------------------------------------------------------
+
+# Kept comparable to arshif's output: article pages, a home list paginated by 20,
+# the archives page and one feed of 50. Author and category pages are turned off
+# because arshif makes none (every article would be in the one category "misc").
+PELICAN_CONF = f"""\
+SITENAME = "أرشيف الأخبار"
+SITEURL = ""
+TIMEZONE = "UTC"
+DEFAULT_LANG = "ar"
+RELATIVE_URLS = True
+DEFAULT_PAGINATION = {HOME_PAGE_SIZE}
+FEED_MAX_ITEMS = {FEED_SIZE}
+CATEGORY_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+"""
+
+
+def pelican_missing() -> str | None:
+    if importlib.util.find_spec("pelican") is None:
+        return "Pelican is not installed: .venv/bin/pip install 'pelican[markdown]==4.12.0'"
+    if importlib.util.find_spec("markdown") is None:  # without it Pelican silently ignores .md files
+        return "Python-Markdown is missing, so Pelican would skip every .md file: .venv/bin/pip install 'pelican[markdown]==4.12.0'"
+    return None
+
+
+def pelican_markdown(article: Article) -> str:
+    header = [f"Title: {article.title}", f"Date: {article.date}", f"Slug: {article.id}"]
+    if article.author:
+        header.append(f"Author: {article.author}")
+    return "\n".join(header) + "\n\n" + markdown_body(article)
+
+
+def write_pelican_site(articles: list[Article], scratch: Path) -> Path:
+    site = scratch / "pelican"
+    content = site / "content"
+    content.mkdir(parents=True)
+    (site / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+    for article in articles:
+        (content / f"{article.id}.md").write_text(pelican_markdown(article), encoding="utf-8")
+    return site
+
+
+def bench_pelican(articles: list[Article], scratch: Path) -> Result:
+    missing = pelican_missing()
+    if missing:
+        return skipped("Pelican", missing)
+    site = write_pelican_site(articles, scratch)
+    out = site / "output"
+    print(f"Pelican: building {len(articles):,} articles ...", flush=True)
+    command = [sys.executable, "-m", "pelican", "content", "-o", str(out), "-s", "pelicanconf.py", "-q", "--log-handler", "plain"]
+    run = measure(command, scratch / "pelican-build.log", cwd=site)
+    return fill_result(Result("Pelican", articles=len(articles)), run, out, count_existing(out, [f"{a.id}.html" for a in articles]))
+
+
+# -- Hugo -----------------------------------------------------------------------
+
+# Comparable to arshif's output: one page per article, a home list paginated by 20,
+# a section list paginated by 50 (like arshif's month lists) and feeds of 50 items.
+# Taxonomy and sitemap pages are turned off because arshif makes none without base_url.
+HUGO_CONFIG = f"""\
+baseURL = "/"
+title = "أرشيف الأخبار"
+languageCode = "ar"
+defaultContentLanguage = "ar"
+relativeURLs = true
+paginate = {HOME_PAGE_SIZE}
+rssLimit = {FEED_SIZE}
+disableKinds = ["taxonomy", "term", "sitemap", "robotsTXT"]
+"""
+
+HUGO_HEAD = """<!doctype html>
+<html lang="ar" dir="rtl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} | {{ .Site.Title }}</title></head><body>
+<nav><a href="{{ "/" | relURL }}">الرئيسية</a> <a href="{{ "/posts/" | relURL }}">الأرشيف</a></nav>
+"""
+
+HUGO_ITEMS = """<ul>{{ range .Pages }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2006-01-02" }}</time>
+<p>{{ .Summary }}</p></li>{{ end }}
+</ul>
+"""
+
+HUGO_LAYOUTS = {
+    "_default/single.html": HUGO_HEAD + """<article><h1>{{ .Title }}</h1>
+<p><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2006-01-02" }}</time>{{ with .Params.author }} · {{ . }}{{ end }}</p>
+{{ .Content }}</article>
+<nav>{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }} {{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>
+</body></html>
+""",
+    "_default/list.html": HUGO_HEAD + "<h1>{{ .Title }}</h1>\n{{ $pager := .Paginate .Pages " + str(LIST_PAGE_SIZE) + " }}{{ with $pager }}"
+    + HUGO_ITEMS + "{{ end }}{{ template \"_internal/pagination.html\" . }}\n</body></html>\n",
+    "index.html": HUGO_HEAD + "<h1>{{ .Site.Title }}</h1>\n{{ $pager := .Paginate (where .Site.RegularPages \"Section\" \"posts\") }}{{ with $pager }}"
+    + HUGO_ITEMS + "{{ end }}{{ template \"_internal/pagination.html\" . }}\n</body></html>\n",
+}
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: quote, backslash and control characters escaped."""
+    escaped = []
+    for char in text:
+        if char in '"\\':
+            escaped.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\u{ord(char):04X}")
+        else:
+            escaped.append(char)
+    return '"' + "".join(escaped) + '"'
+
+
+def hugo_markdown(article: Article) -> str:
+    front = [f"title = {toml_string(article.title)}", f"date = {article.date}", f"slug = {toml_string(article.id)}"]
+    if article.author:
+        front.append(f"author = {toml_string(article.author)}")
+    return "+++\n" + "\n".join(front) + "\n+++\n\n" + markdown_body(article)
+
+
+def write_hugo_site(articles: list[Article], scratch: Path) -> Path:
+    site = scratch / "hugo"
+    posts = site / "content" / "posts"
+    posts.mkdir(parents=True)
+    (site / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for relative, template in HUGO_LAYOUTS.items():
+        path = site / "layouts" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(template, encoding="utf-8")
+    for article in articles:
+        (posts / f"{article.id}.md").write_text(hugo_markdown(article), encoding="utf-8")
+    return site
+
+
+def bench_hugo(articles: list[Article], scratch: Path) -> Result:
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return skipped("Hugo", "Hugo is not installed: apt-get update && apt-get install -y hugo")
+    site = write_hugo_site(articles, scratch)
+    out = scratch / "out-hugo"
+    version = subprocess.run([hugo, "version"], capture_output=True, text=True, check=False).stdout.strip()
+    print(f"Hugo: building {len(articles):,} articles with {version.split(' ')[1] if version else 'hugo'} ...", flush=True)
+    command = [hugo, "--source", str(site), "--destination", str(out), "--quiet"]
+    run = measure(command, scratch / "hugo-build.log", cwd=site)
+    result = fill_result(Result("Hugo", articles=len(articles)), run, out, count_existing(out, [f"posts/{a.id}/index.html" for a in articles]))
+    result.extra["version"] = version
+    return result
+
+
+# -- reporting ------------------------------------------------------------------
+
+
+def skipped(tool: str, why: str) -> Result:
+    print(f"{tool}: SKIPPED. {why}", flush=True)
+    return Result(tool, status="skipped", note=why)
+
+
+def comparison(ours: Result, theirs: Result) -> str | None:
+    """'arshif is 2.3x faster than Hugo', or None when either build did not finish."""
+    if ours.status != "ok" or theirs.status != "ok" or not ours.seconds or not theirs.seconds:
+        return None
+    ratio = theirs.seconds / ours.seconds
+    if ratio >= 1:
+        return f"arshif is {ratio:.1f}x faster than {theirs.tool} ({ours.seconds:.2f} s vs {theirs.seconds:.2f} s)"
+    return f"arshif is {1 / ratio:.1f}x slower than {theirs.tool} ({ours.seconds:.2f} s vs {theirs.seconds:.2f} s)"
+
+
+def summary_table(results: list[Result]) -> str:
+    header = f"{'tool':<8} {'status':<8} {'articles':>8} {'seconds':>8} {'art/s':>8} {'peak MB':>8} {'out MB':>8} {'files':>7} {'art.pages':>9}"
+    lines = [header, "-" * len(header)]
+    for r in results:
+        def cell(value, spec):
+            return "-" if value is None else format(value, spec)
+        lines.append(f"{r.tool:<8} {r.status:<8} {r.articles:>8,} {cell(r.seconds, '8.2f')} {cell(r.articles_per_second, '8,.0f')} "
+                     f"{cell(r.peak_mb, '8,.0f')} {cell(r.output_mb, '8,.1f')} {cell(r.files, '7,')} {cell(r.article_pages, '9,')}")
+    lines.extend(f"  {r.tool}: {r.note}" for r in results if r.note)
+    return "\n".join(lines)
+
+
+def print_summary(results: list[Result], rebuilds: dict | None, comparisons: list[str]) -> None:
+    print("\n== summary ==")
+    print(summary_table(results))
+    if rebuilds:
+        print(f"arshif rebuild: no change {rebuilds['unchanged_seconds']:.2f} s, one article changed "
+              f"{rebuilds['one_changed_seconds']:.2f} s (target < {REBUILD_TARGET_SECONDS:.0f} s)")
+    for line in comparisons:
+        print(line)
+
+
+def write_json(path: Path, args: argparse.Namespace, results: list[Result], rebuilds: dict | None, comparisons: list[str]) -> None:
+    report = {
+        "corpus": str(args.corpus),
+        "articles": results[0].articles if results else 0,
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "results": [asdict(r) for r in results],
+        "arshif_rebuild": rebuilds,
+        "comparisons": comparisons,
+    }
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+
+
+# -- main -----------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark arshif against Pelican and Hugo on real Arabic news articles.")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
+                        help="a .tar.xz of the corpus, or a folder holding articles/ and metadata.csv (default: %(default)s)")
+    parser.add_argument("--articles", type=int, metavar="N", help="build only the first N articles (default: all)")
+    parser.add_argument("--skip-pelican", action="store_true", help="do not build with Pelican")
+    parser.add_argument("--skip-hugo", action="store_true", help="do not build with Hugo")
+    parser.add_argument("--skip-rebuild", action="store_true", help="do not measure arshif's rebuilds")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the summary as JSON to PATH")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (inputs, outputs, logs) and print its path")
+    args = parser.parse_args(argv)
+    if args.articles is not None and args.articles < 1:
+        parser.error("--articles must be at least 1")
+    return args
+
+
+def run_benchmark(args: argparse.Namespace, scratch: Path) -> None:
+    folder = corpus_folder(args.corpus.resolve(), scratch)
+    header, rows = read_rows(folder, args.articles)
+    articles = [read_article(folder, row) for row in rows]
+    archive = arrange_archive(folder, header, rows, scratch)
+    print(f"{len(articles):,} articles from {folder}; working in {scratch}", flush=True)
+
+    ours = bench_arshif(archive, articles, scratch)
+    rebuilds = None if args.skip_rebuild or ours.status != "ok" else bench_rebuilds(archive, articles, scratch)
+    results = [ours]
+    if args.skip_pelican:
+        print("Pelican: skipped (--skip-pelican)")
+    else:
+        results.append(bench_pelican(articles, scratch))
+    if args.skip_hugo:
+        print("Hugo: skipped (--skip-hugo)")
+    else:
+        results.append(bench_hugo(articles, scratch))
+
+    comparisons = [line for other in results[1:] if (line := comparison(ours, other))]
+    print_summary(results, rebuilds, comparisons)
+    if args.json:
+        write_json(args.json, args, results, rebuilds, comparisons)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    scratch = Path(tempfile.mkdtemp(prefix="arshif-bench-"))
+    try:
+        run_benchmark(args, scratch)
+    finally:
+        if args.keep:
+            print(f"kept {scratch}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
