@@ -10,6 +10,7 @@ from pathlib import Path
 from .errors import Problems
 
 DIGIT_STYLES = ("arabic", "latin")
+LINK_POLICIES = ("first", "paragraph", "all")
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Settings:
     digits: str = "arabic"  # digits used in dates shown to readers
     hijri: bool = True
     sources: dict[str, str] = field(default_factory=dict)  # source id -> name shown
+    link_mentions: str = "first"  # which entity mentions are links: first | paragraph | all
 
     def source_name(self, source: str) -> str:
         return self.sources.get(source, source)
@@ -44,6 +46,7 @@ _SCHEMA = {
     "feed_size": (int, _positive, "a positive whole number"),
     "digits": (str, lambda v: v in DIGIT_STYLES, '"arabic" or "latin"'),
     "hijri": (bool, lambda v: True, "true or false"),
+    "link_mentions": (str, lambda v: v in LINK_POLICIES, '"first" (first in the headline and in the body), "paragraph" or "all"'),
     "sources": (dict, lambda v: all(isinstance(x, str) for x in v.values()), "a table of source = \"name\""),
 }
 

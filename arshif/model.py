@@ -8,12 +8,45 @@ server mapping "dir/" to "dir/index.html".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
 from .config import Settings
+
+
+ENTITY_TYPES = ("person", "organization", "place", "event", "other")
+HEADLINE = -1  # block number of a mention in the headline; paragraphs count from 0
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place an entity is named: block (HEADLINE or a paragraph's index) and character span."""
+
+    entity: str
+    block: int
+    start: int
+    end: int
+    linked: bool = False  # shown as a link (see the link_mentions setting)
+    adjective: bool = False  # an adjective form: relates the article, never linked
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    origin: Path
+    line: int
+    description: str = ""
+    adjectives: tuple[str, ...] = ()
+    shared_aliases: tuple[str, ...] = ()  # aliases the curator knows another entity shares
+
+    @property
+    def path(self) -> str:
+        return entity_path(self.id)
 
 
 @dataclass(frozen=True)
@@ -35,7 +68,10 @@ class Article:
     tags: tuple[str, ...] = ()
     summary: str = ""
     body_html: str | None = None  # set for Markdown articles; seeds render their paragraphs
+    markdown: str = ""  # a Markdown article's source, re-rendered when its mentions are linked
     digest: str = ""  # hash of the source file's text: says whether the article changed
+    mentions: tuple[Mention, ...] = ()  # set by the entity step
+    related: tuple[str, ...] = ()  # ids of related articles, best first
 
     @property
     def path(self) -> str:
@@ -66,10 +102,35 @@ class Archive:
     settings: Settings
     articles: tuple[Article, ...]  # newest first
     pages: tuple[Page, ...]
+    entities: tuple[Entity, ...] = ()
+    entity_stats: dict = field(default_factory=dict)  # entity id -> EntityStats, set by the entity step
+
+
+@dataclass(frozen=True)
+class EntityArticle:
+    """One article on an entity's page: how often it names the entity, and where first."""
+
+    article: str
+    count: int
+    sentence: str
+
+
+@dataclass(frozen=True)
+class EntityStats:
+    articles: tuple[EntityArticle, ...]  # newest first; linked names and adjectives alike
+    companions: tuple[tuple[str, int], ...]  # entities named in the same articles, most often first
+    months: tuple[tuple[tuple[int, int], int], ...]  # ((year, month), articles), oldest first
 
 
 def article_path(article_id: str) -> str:
     return f"articles/{article_id}.html"
+
+
+def entity_path(entity_id: str, page_number: int = 1) -> str:
+    return f"entities/{entity_id}.html" if page_number == 1 else f"entities/{entity_id}-{page_number}.html"
+
+
+ENTITY_INDEX_PATH = "entities/index.html"
 
 
 def home_path(page_number: int) -> str:

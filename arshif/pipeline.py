@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .cache import BuildCache
+from .enrich.entities import link_entities, lint_entities
+from .enrich.related import with_related
 from .errors import Problems, fail
 from .load import load_archive
 from .model import Archive
@@ -56,7 +58,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     _check_fonts()
     problems = Problems()
     cache = BuildCache.load(out) if use_cache else BuildCache()
-    archive = load_archive(root, problems, progress, cache)
+    archive = enrich(load_archive(root, problems, progress, cache), problems)
     renderer = Renderer(archive, template_dirs(root), _updated(archive, epoch))
     progress.start("writing", renderer.page_count())
     pages = 0
@@ -74,6 +76,13 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
             cache.save(out, writer.previous_site_id())
     progress.finish()
     return BuildResult(len(archive.articles), pages, time.perf_counter() - started, out, problems)
+
+
+def enrich(archive: Archive, problems: Problems) -> Archive:
+    """The enrich steps, in order: each returns a new archive."""
+    lint_entities(archive.entities, problems)
+    archive = link_entities(archive)
+    return replace(archive, articles=with_related(archive.articles))
 
 
 def _updated(archive: Archive, epoch: int | None) -> datetime:

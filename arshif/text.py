@@ -36,3 +36,116 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip("،,.؛:") + "…"
+
+
+# -- normalisation ------------------------------------------------------------
+#
+# One str.translate table does all of it (about 7x faster than chaining pyarabic
+# calls). pyarabic gives the lists of marks; it is not used for the mapping itself
+# because its normalize_alef also maps ى to ا, normalize_hamza turns أ into ء, and
+# strip_tashkeel keeps the dagger alef (U+0670).
+#
+# `fold` keeps the text's length: every character that matching ignores becomes
+# IGNORED, so a position in the folded text is the same position in the original,
+# and a link can wrap exactly the word as written. `normalise` then drops IGNORED.
+
+from pyarabic import araby  # noqa: E402
+
+IGNORED = "\ue000"
+_IGNORABLE = (
+    set(araby.DIACRITICS)  # tashkeel, shadda, Quranic marks, dagger alef
+    | {araby.TATWEEL}
+    | set("\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+)
+_FOLD = {ord(ch): IGNORED for ch in _IGNORABLE}
+_FOLD.update({ord(ch): "ا" for ch in "أإآٱ"})
+_FOLD.update({ord("ى"): "ي", ord("ة"): "ه"})
+_FOLD.update({ord(d): str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")})
+_FOLD.update({ord(d): str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")})
+_FOLD.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+_FOLD_TABLE = str.maketrans(_FOLD)
+
+# A token: letters and digits (Arabic or Latin) and the ignored marks inside them.
+WORD = re.compile(r"[^\W_]+(?:[\ue000]+[^\W_]*)*|[\ue000]+[^\W_]+(?:[\ue000]+[^\W_]*)*")
+
+
+def fold(text: str) -> str:
+    """Normalised text of the same length as `text` (ignored marks become IGNORED)."""
+    return text.translate(_FOLD_TABLE)
+
+
+def normalise(text: str) -> str:
+    """Diacritics, tatweel and invisible marks removed; alef forms, ى/ي, ة/ه and digits unified."""
+    return text.translate(_FOLD_TABLE).replace(IGNORED, "")
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised words: Arabic, Latin (lower-cased) and numbers; punctuation dropped."""
+    return [t.replace(IGNORED, "") for t in WORD.findall(fold(text))]
+
+
+def token_spans(folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalised token) for each word of an already folded text."""
+    return [(m.start(), m.end(), m.group().replace(IGNORED, "")) for m in WORD.finditer(folded)]
+
+
+# -- clitics ------------------------------------------------------------------
+#
+# Proclitics that may stand before a name: conjunctions و ف, prepositions ب ك ل,
+# and their combinations, with or without the article. They are stripped only
+# when what remains is a known name, so ordinary words are never cut.
+
+_CONJUNCTIONS = ("", "و", "ف")
+_PREPOSITIONS = ("", "ب", "ك", "ل")
+
+
+def proclitics() -> tuple[str, ...]:
+    """Every closed-list prefix, longest first: وبال، فلل، بال، وب، و، ..."""
+    found = set()
+    for conjunction in _CONJUNCTIONS:
+        for preposition in _PREPOSITIONS:
+            found.add(conjunction + preposition)
+            if preposition == "ل":
+                found.add(conjunction + "لل")  # ل + ال: للكرملين
+            else:
+                found.add(conjunction + preposition + "ال")
+    found.discard("")
+    return tuple(sorted(found, key=lambda p: (-len(p), p)))
+
+
+PROCLITICS = proclitics()
+
+
+def clitic_forms(word: str) -> set[str]:
+    """The normalised forms `word` takes after a proclitic: روسيا -> وروسيا، لروسيا...;
+    الكرملين -> والكرملين، للكرملين، وللكرملين...; a form without ال also takes ال (والناتو -> ناتو)."""
+    forms = set()
+    has_article = word.startswith("ال") and len(word) > 3
+    for prefix in PROCLITICS:
+        if prefix.endswith("لل"):  # ل + ال is written لل: للكرملين، وللناتو
+            forms.add(prefix + (word[2:] if has_article else word))
+        elif prefix.endswith("ال"):
+            if not has_article:
+                forms.add(prefix + word)
+        elif not (has_article and prefix.endswith("ل")):  # never لالكرملين
+            forms.add(prefix + word)
+    forms.discard(word)
+    return forms
+
+
+# -- common words -------------------------------------------------------------
+# Function words and very frequent words of news Arabic. An alias that is one of
+# them (كيف "how" as Kyiv) would link ordinary text, so the build warns; search
+# later drops them as stop words.
+
+COMMON_WORDS = frozenset(normalise(w) for w in """
+في من إلى الى على عن مع ثم أو أم بل لا لم لن ما ماذا لماذا كيف أين متى هل كم أي إن أن إنه أنه إنها أنها
+كان كانت يكون تكون كانوا يكن ليس ليست لقد قد هذا هذه ذلك تلك هؤلاء أولئك هنا هناك الذي التي الذين اللذان اللتان
+اللاتي الى حتى إذا اذا إذ لو لولا كل بعض غير سوى عند عندما بين بينما خلال حول ضد منذ قبل بعد فوق تحت أمام وراء
+خلف دون نحو لدى لكن لكنه ولكن أيضا ايضا فقط جدا كذلك هو هي هم هن نحن أنا أنت أنتم له لها لهم به بها بهم فيه فيها
+فيهم منه منها منهم عليه عليها عليهم إليه إليها عنه عنها وهو وهي وهم وقد وقال قال قالت يقول تقول أكد أضاف وأضاف
+وأكد أشار مشيرا مؤكدا اليوم أمس غدا الآن عام العام سنة السنة شهر يوم أول آخر الأول الأخير ثاني الثاني جديد الجديد
+كبير الكبير كبيرة عدد عدة أكثر أقل كما مثل حيث أجل لأن لان وفق وفقا إطار ضمن عبر لدي ذات نفس عدم تم يتم تمت
+وقت الوقت مرة بشكل خاصة عامة عبد أبو بن ابن بنت آل ال وال الي واحد اثنين ثلاث أربع خمس ست سبع ثمان تسع عشر مئة
+ألف مليون مليار نعم وما ولا ولم وفي ومن وعلى وعن وإلى فيما بما مما كما عما لما إنما أما إما
+""".split())

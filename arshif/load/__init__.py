@@ -10,6 +10,7 @@ from ..cache import BuildCache
 from ..config import load_settings
 from ..errors import BuildError, Problems
 from ..model import Archive, Article
+from .entities import load_entities
 from .markdown_files import load_markdown_article, load_page
 from .metadata import MetadataRow, load_metadata
 from .seeds import load_seed
@@ -36,11 +37,13 @@ def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCach
     curated = [load_markdown_article(p, problems) for p in source_files(root, "content/articles", ".md")]
     pages = [load_page(p, problems) for p in source_files(root, "content/pages", ".md")]
     articles = _unique(seeds + [a for a in curated if a], problems)
+    entities_path = root / "content" / "entities.toml"
+    entities = load_entities(entities_path, problems) if entities_path.is_file() else ()
     if problems.errors:
         raise BuildError(problems.errors)
     articles.sort(key=lambda a: a.sort_key, reverse=True)
     pages = sorted((p for p in pages if p), key=lambda p: p.slug)
-    return Archive(root=root, settings=settings, articles=tuple(articles), pages=tuple(pages))
+    return Archive(root=root, settings=settings, articles=tuple(articles), pages=tuple(pages), entities=entities)
 
 
 def _counted(paths, progress):

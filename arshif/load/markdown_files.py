@@ -39,7 +39,7 @@ class _SafeTree(Treeprocessor):
 
 
 def _markdown() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+    md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="xhtml")
     # Article text is untrusted: raw HTML in it is shown as text, never passed through.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
@@ -50,10 +50,19 @@ def _markdown() -> markdown.Markdown:
 _MD = _markdown()
 
 
-def render_markdown(text: str) -> tuple[str, tuple[str, ...]]:
-    """HTML, and the plain text of each block (for descriptions and, later, search)."""
+def render_markdown(text: str, tree_step: Treeprocessor | None = None) -> tuple[str, tuple[str, ...]]:
+    """HTML, and the plain text of each block (for descriptions and, later, search).
+
+    `tree_step`, if given, runs on the parsed tree after inline markup (the entity
+    step uses it to link names without touching the Markdown source)."""
     _MD.reset()
-    html = _MD.convert(text)
+    if tree_step is not None:
+        _MD.treeprocessors.register(tree_step, "arshif_extra", 1)
+    try:
+        html = _MD.convert(text)
+    finally:
+        if tree_step is not None:
+            _MD.treeprocessors.deregister("arshif_extra")
     try:
         tree = ElementTree.fromstring(f"<div>{html}</div>")
         blocks = tuple(clean_line(" ".join(el.itertext())) for el in tree)
@@ -84,6 +93,7 @@ def load_markdown_article(path: Path, problems: Problems) -> Article | None:
         tags=tuple(clean_line(t) for t in tags) if isinstance(tags, list) else parse_tags(tags),
         summary=clean_line(_text(f, "summary")),
         body_html=html,
+        markdown=front.body,
     )
 
 

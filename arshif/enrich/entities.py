@@ -1,0 +1,182 @@
+"""Entity step: find every mention of every curated entity, decide which are links, gather each entity's page data."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from xml.etree import ElementTree
+
+from markdown.treeprocessors import Treeprocessor
+
+from ..errors import Problems
+from ..load.markdown_files import render_markdown
+from ..model import HEADLINE, Archive, Article, Entity, EntityArticle, EntityStats, Mention, entity_path, relative_url
+from ..text import COMMON_WORDS, tokens
+from .matcher import Matcher
+
+_SENTENCE_END = re.compile(r"[.!?؟…]\s|[.!?؟…]$|[\n]")
+_SKIP_TAGS = {"a", "code", "pre"}
+SENTENCE_LIMIT = 300
+COMPANIONS_SHOWN = 10
+
+
+def entity_matcher(entities: tuple[Entity, ...]) -> Matcher:
+    """Aliases and adjectives of every entity; an alias two entities share ends up ambiguous (never linked)."""
+    entries = []
+    for entity in entities:
+        entries += [(alias, entity.id, False) for alias in entity.aliases]
+        entries += [(adjective, entity.id, True) for adjective in entity.adjectives]
+    return Matcher(entries)
+
+
+def link_entities(archive: Archive) -> Archive:
+    """New articles carrying their mentions, and each entity's page data."""
+    if not archive.entities:
+        return archive
+    matcher = entity_matcher(archive.entities)
+    policy = archive.settings.link_mentions
+    articles = tuple(_with_mentions(a, matcher, policy) for a in archive.articles)
+    return replace(archive, articles=articles, entity_stats=entity_stats(archive.entities, articles))
+
+
+def _with_mentions(article: Article, matcher: Matcher, policy: str) -> Article:
+    mentions = []
+    blocks = [(HEADLINE, article.title)] + list(enumerate(p.text for p in article.paragraphs))
+    for block, text in blocks:
+        for match in matcher.find(text):
+            if match.entity is not None:
+                mentions.append(Mention(match.entity, block, match.start, match.end, adjective=match.adjective))
+    mentions = _choose_links(mentions, policy)
+    if article.body_html is not None and article.markdown:
+        linker = _HtmlLinker(matcher, policy, article.path)
+        html, _ = render_markdown(article.markdown, linker)
+        return replace(article, mentions=tuple(mentions), body_html=html)
+    return replace(article, mentions=tuple(mentions))
+
+
+def _choose_links(mentions: list[Mention], policy: str) -> list[Mention]:
+    """Mark the mentions shown as links: all of them, the first of each entity in each
+    paragraph, or ("first") the first in the headline and the first in the body."""
+    seen: set = set()
+    chosen = []
+    for mention in mentions:
+        if mention.adjective:
+            chosen.append(mention)
+            continue
+        scope = mention.block if policy == "paragraph" else (mention.block == HEADLINE)
+        key = (mention.entity, scope)
+        link = policy == "all" or key not in seen
+        seen.add(key)
+        chosen.append(replace(mention, linked=link))
+    return chosen
+
+
+class _HtmlLinker(Treeprocessor):
+    """Links names inside a Markdown article's parsed tree (never inside a link or code)."""
+
+    def __init__(self, matcher: Matcher, policy: str, page_path: str):
+        super().__init__()
+        self.matcher, self.policy, self.page_path = matcher, policy, page_path
+
+    def run(self, root):
+        seen: set = set()
+        for block in list(root):
+            if self.policy == "paragraph":
+                seen = set()
+            self._link_tree(block, seen)
+
+    def _link_tree(self, element, seen):
+        """Document order: the element's own text, then each child and the text after it."""
+        if element.tag in _SKIP_TAGS:
+            return
+        originals = list(element)
+        if element.text:
+            element.text, links = self._split(element.text, seen)
+            for offset, link in enumerate(links):
+                element.insert(offset, link)
+        for child in originals:
+            self._link_tree(child, seen)
+            if child.tail:
+                child.tail, links = self._split(child.tail, seen)
+                at = list(element).index(child) + 1
+                for offset, link in enumerate(links):
+                    element.insert(at + offset, link)
+
+    def _split(self, text: str, seen: set):
+        """The text before the first link, and <a> elements, each with the text after it as its tail."""
+        links, cursor, head = [], 0, text
+        for match in self.matcher.find(text):
+            if match.entity is None or match.adjective or (self.policy != "all" and match.entity in seen):
+                continue
+            seen.add(match.entity)
+            link = ElementTree.Element("a", {"class": "entity", "href": relative_url(self.page_path, entity_path(match.entity))})
+            link.text = text[match.start : match.end]
+            if links:
+                links[-1].tail = text[cursor : match.start]
+            else:
+                head = text[: match.start]
+            links.append(link)
+            cursor = match.end
+        if links:
+            links[-1].tail = text[cursor:]
+        return head, links
+
+
+def entity_stats(entities: tuple[Entity, ...], articles: tuple[Article, ...]) -> dict[str, EntityStats]:
+    per_entity: dict[str, list[EntityArticle]] = {e.id: [] for e in entities}
+    companions: dict[str, Counter] = {e.id: Counter() for e in entities}
+    months: dict[str, Counter] = {e.id: Counter() for e in entities}
+    for article in articles:  # newest first, so each list is too
+        counts = Counter(m.entity for m in article.mentions)
+        first = {}
+        for mention in article.mentions:
+            first.setdefault(mention.entity, mention)
+        for entity_id, count in counts.items():
+            per_entity[entity_id].append(EntityArticle(article.id, count, _sentence(article, first[entity_id])))
+            companions[entity_id].update(e for e in counts if e != entity_id)
+            if article.date:
+                months[entity_id][(article.date.year, article.date.month)] += 1
+    return {
+        e.id: EntityStats(
+            tuple(per_entity[e.id]),
+            tuple(sorted(companions[e.id].items(), key=lambda kv: (-kv[1], kv[0]))[:COMPANIONS_SHOWN]),
+            tuple(sorted(months[e.id].items())),
+        )
+        for e in entities
+    }
+
+
+def _sentence(article: Article, mention: Mention) -> str:
+    """The sentence that holds a mention, cut to a readable length."""
+    text = article.title if mention.block == HEADLINE else article.paragraphs[mention.block].text
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, mention.start)]
+    begin = starts[-1] if starts else 0
+    after = _SENTENCE_END.search(text, mention.end)
+    end = after.start() + 1 if after else len(text)
+    sentence = text[begin:end].strip()
+    if len(sentence) > SENTENCE_LIMIT:
+        middle = mention.start - begin
+        lo = max(0, middle - SENTENCE_LIMIT // 2)
+        sentence = ("…" if lo else "") + sentence[lo : lo + SENTENCE_LIMIT].strip() + "…"
+    return sentence
+
+
+def lint_entities(entities: tuple[Entity, ...], problems: Problems) -> None:
+    """Warn about aliases likely to be curators' mistakes."""
+    by_alias: dict[tuple[str, ...], Entity] = {}
+    for entity in entities:
+        for alias in entity.aliases:
+            words = tuple(tokens(alias))
+            by_alias.setdefault(words, entity)
+            if len(words) == 1 and words[0] in COMMON_WORDS:
+                problems.warn(entity.origin, entity.line, f"entity '{entity.id}': the alias '{alias}' is a common Arabic word and will link ordinary text",
+                              "remove it, or use a longer alias that includes it")
+    for words, entity in by_alias.items():
+        for size in range(1, len(words)):
+            for begin in range(len(words) - size + 1):
+                inner = by_alias.get(words[begin : begin + size])
+                if inner is not None and inner.id != entity.id:
+                    problems.warn(inner.origin, inner.line,
+                                  f"entity '{inner.id}': its alias '{' '.join(words[begin:begin + size])}' is inside '{' '.join(words)}', an alias of '{entity.id}'",
+                                  "that is fine when they are different things (the longer name wins); otherwise merge the two entities")

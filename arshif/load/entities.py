@@ -1,0 +1,127 @@
+"""content/entities.toml: the curators' list of people, organisations, places...
+
+    [[entity]]
+    id = "vladimir-putin"
+    name = "فلاديمير بوتين"
+    type = "person"
+    aliases = ["بوتين"]
+    description = "الرئيس الروسي"
+    adjectives = []          # optional: forms that relate an article without a link
+    shared_aliases = []      # optional: aliases another entity may also use, on purpose
+
+tomllib gives no line numbers for values, so each [[entity]] header and key is
+found by scanning the text; every problem is reported, then the build stops.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from ..config import key_line
+from ..errors import Problems
+from ..model import ENTITY_TYPES, Entity
+from ..text import clean_line, normalise
+from .files import read_text
+
+REQUIRED = ("id", "name", "type")
+OPTIONAL = ("aliases", "description", "adjectives", "shared_aliases")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_HEADER = re.compile(r"^\s*\[\[\s*entity\s*\]\]", re.M)
+
+
+def load_entities(path: Path, problems: Problems) -> tuple[Entity, ...]:
+    text = read_text(path, problems)
+    if text is None:
+        return ()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        problems.error(path, int(match.group(1)) if match else None, f"invalid TOML: {exc}", "fix the syntax on that line")
+        return ()
+    unknown_tables = [k for k in data if k != "entity"]
+    for key in unknown_tables:
+        problems.error(path, key_line(text, key), f"unknown table or key '{key}'", "write each entity as an [[entity]] table")
+    records = data.get("entity", [])
+    starts = [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)]
+    blocks = _blocks(text, starts)
+    entities = [_entity(path, record, start, block, problems) for record, start, block in zip(records, starts, blocks)]
+    entities = [e for e in entities if e is not None]
+    _check_duplicate_ids(path, entities, problems)
+    _check_shared_aliases(path, entities, problems)
+    return tuple(entities)
+
+
+def _blocks(text: str, starts: list[int]) -> list[str]:
+    lines = text.split("\n")
+    ends = starts[1:] + [len(lines) + 1]
+    return ["\n".join(lines[s - 1 : e - 1]) for s, e in zip(starts, ends)]
+
+
+def _entity(path: Path, record: dict, start: int, block: str, problems: Problems) -> Entity | None:
+    def line_of(key):
+        found = key_line(block, key)
+        return start + found - 1 if found else start
+
+    ok = True
+    for key in record:
+        if key not in REQUIRED + OPTIONAL:
+            problems.error(path, line_of(key), f"unknown key '{key}'", "use only: " + ", ".join(REQUIRED + OPTIONAL))
+            ok = False
+    for key in REQUIRED:
+        if not isinstance(record.get(key), str) or not record[key].strip():
+            problems.error(path, start, f"the entity has no '{key}'", f'add {key} = "..." to this [[entity]]')
+            ok = False
+    if not ok:
+        return None
+    if not _ID.fullmatch(record["id"]):
+        problems.error(path, line_of("id"), f"the id {record['id']!r} is not lower-case ASCII words joined by '-'", 'write it like "vladimir-putin": it is used in URLs')
+        ok = False
+    if record["type"] not in ENTITY_TYPES:
+        problems.error(path, line_of("type"), f"unknown type {record['type']!r}", "use one of: " + ", ".join(ENTITY_TYPES))
+        ok = False
+    lists = {}
+    for key in ("aliases", "adjectives", "shared_aliases"):
+        value = record.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and normalise(v).strip() for v in value):
+            problems.error(path, line_of(key), f"'{key}' must be a list of non-empty strings", f'write {key} = ["...", "..."]')
+            ok = False
+        else:
+            lists[key] = tuple(dict.fromkeys(clean_line(v) for v in value))
+    description = record.get("description", "")
+    if not isinstance(description, str):
+        problems.error(path, line_of("description"), "'description' must be a string", 'write description = "..."')
+        ok = False
+    if not ok:
+        return None
+    name = clean_line(record["name"])
+    aliases = tuple(dict.fromkeys((name, *lists["aliases"])))
+    return Entity(record["id"], name, record["type"], aliases, path, start, clean_line(description), lists["adjectives"], lists["shared_aliases"])
+
+
+def _check_duplicate_ids(path: Path, entities: list[Entity], problems: Problems) -> None:
+    seen: dict[str, Entity] = {}
+    for entity in entities:
+        if entity.id in seen:
+            problems.error(path, entity.line, f"the id '{entity.id}' is used twice (first on line {seen[entity.id].line})", "give each entity its own id")
+        seen.setdefault(entity.id, entity)
+
+
+def _check_shared_aliases(path: Path, entities: list[Entity], problems: Problems) -> None:
+    """The same alias for two entities is an error unless both mark it in shared_aliases."""
+    owners: dict[str, list[Entity]] = {}
+    for entity in entities:
+        for alias in dict.fromkeys(normalise(a) for a in entity.aliases):
+            owners.setdefault(alias, []).append(entity)
+    for alias, group in owners.items():
+        if len(group) < 2:
+            continue
+        names = ", ".join(e.id for e in group)
+        intended = all(alias in {normalise(a) for a in e.shared_aliases} for e in group)
+        report = problems.warn if intended else problems.error
+        message = f"the alias '{alias}' belongs to {len(group)} entities ({names})"
+        hint = ("it is left unlinked, as neither is certain" if intended else
+                f"remove it from all but one, or, if it is truly shared, add it to shared_aliases of each of {names} (it will not be linked)")
+        report(path, group[-1].line, message, hint)
