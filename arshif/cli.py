@@ -8,17 +8,22 @@ import traceback
 from pathlib import Path
 
 from .errors import BuildError, Problems
-from .pipeline import build
+from .pipeline import build, check
 from .progress import Progress
 
-COMMANDS = ("build", "serve")
+COMMANDS = ("build", "serve", "check")
 MAX_WARNINGS_SHOWN = 20
 
 
 def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="arshif", description="Build a static site from an Arabic news archive.")
     sub = parser.add_subparsers(dest="command")
-    for name, text in (("build", "build the site (the default command)"), ("serve", "build, serve on localhost, and rebuild when a source changes")):
+    commands = (
+        ("build", "build the site (the default command)"),
+        ("serve", "build, serve on localhost, and rebuild when a source changes"),
+        ("check", "check the sources and report every problem and likely curator mistake, without building"),
+    )
+    for name, text in commands:
         command = sub.add_parser(name, help=text, description=text)
         command.add_argument("archive", nargs="?", type=Path, default=default_root, help="archive folder (holds seeds/ and/or content/); default: %(default)s")
         command.add_argument("--out", type=Path, help="output folder; default: ARCHIVE/site")
@@ -27,6 +32,8 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
         if name == "serve":
             command.add_argument("--port", type=int, default=8000)
             command.add_argument("--host", default="127.0.0.1")
+        if name == "check":
+            command.add_argument("--strict", action="store_true", help="fail on warnings too")
     if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
         argv = ["build", *argv]
     args = parser.parse_args(argv)
@@ -44,6 +51,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             from .serve import serve
 
             return serve(args.archive, args.out, args.host, args.port)
+        if args.command == "check":
+            return run_check(args.archive, args.strict)
         return run_build(args.archive, args.out, args.quiet)
     except KeyboardInterrupt:
         return 130
@@ -69,12 +78,21 @@ def run_build(root: Path, out: Path, quiet: bool = False) -> int:
     return 0
 
 
-def show_problems(problems, root: Path) -> None:
+def run_check(root: Path, strict: bool) -> int:
+    problems = check(root)
+    show_problems(problems.items, root, limit=None)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    print(f"check: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors or (strict and warnings) else 0
+
+
+def show_problems(problems, root: Path, limit: int | None = MAX_WARNINGS_SHOWN) -> None:
     if isinstance(problems, Problems):
         problems = problems.items
     errors = [p for p in problems if not p.is_warning]
     warnings = [p for p in problems if p.is_warning]
-    for problem in errors + warnings[:MAX_WARNINGS_SHOWN]:
+    shown = warnings if limit is None else warnings[:limit]
+    for problem in errors + shown:
         print(problem.show(root), file=sys.stderr)
-    if len(warnings) > MAX_WARNINGS_SHOWN:
-        print(f"... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings", file=sys.stderr)
+    if len(shown) < len(warnings):
+        print(f"... and {len(warnings) - len(shown)} more warnings", file=sys.stderr)

@@ -11,7 +11,7 @@ from pathlib import Path
 from .cache import BuildCache
 from .enrich.entities import link_entities, lint_entities
 from .enrich.related import with_related
-from .errors import Problems, fail
+from .errors import BuildError, Problems, fail
 from .load import load_archive
 from .model import Archive
 from .progress import Progress
@@ -80,9 +80,19 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
 
 def enrich(archive: Archive, problems: Problems) -> Archive:
     """The enrich steps, in order: each returns a new archive."""
-    lint_entities(archive.entities, problems)
     archive = link_entities(archive)
     return replace(archive, articles=with_related(archive.articles))
+
+
+def check(root: Path) -> Problems:
+    """The pipeline without the writer: every problem in the sources, and the curators' likely mistakes."""
+    problems = Problems()
+    try:
+        archive = enrich(load_archive(root, problems), problems)
+    except BuildError as exc:
+        return Problems(list(exc.problems) + [p for p in problems.items if p.is_warning])
+    lint_entities(archive.entities, problems)
+    return problems
 
 
 def _updated(archive: Archive, epoch: int | None) -> datetime:

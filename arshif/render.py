@@ -21,7 +21,7 @@ from . import model
 from .cache import page_key
 from .charts import Bar, bar_chart
 from .dates import digits, gregorian_text, hijri_text, month_text
-from .model import Archive, Article, relative_url
+from .model import ENTITY_TYPES, HEADLINE, Archive, Article, relative_url
 from .text import shorten
 
 SUMMARY_LENGTH = 220
@@ -80,7 +80,9 @@ class Renderer:
         self.env = make_environment(template_dirs)
         self.env.globals.update(site=self.settings, digits=self._digits, count_articles=self._count)
         self.views = [self._view(a) for a in archive.articles]
-        self.base_key = page_key(_templates_digest(template_dirs), repr(self.settings), tuple(self._nav()))
+        self.view_of = {v.article.id: v for v in self.views}
+        self.entities = {e.id: e for e in archive.entities}
+        self.base_key = page_key(_templates_digest(template_dirs), repr(self.settings), tuple(self._nav()), repr(archive.entities))
 
     def _digits(self, value) -> str:
         return digits(value, self.settings.digits)
@@ -108,6 +110,7 @@ class Renderer:
         yield from self.article_pages()
         yield from self.home_pages()
         yield from self.archive_pages()
+        yield from self.entity_pages()
         for page in self.archive.pages:
             yield page.path, None, functools.partial(
                 self._render, "page.html", page.path, title=page.title, description=page.summary, page=page)
@@ -122,8 +125,9 @@ class Renderer:
         per_home = self.settings.home_page_size
         homes = max(1, -(-len(self.views) // per_home))
         month_pages = sum(-(-n // self.settings.list_page_size) for n in self.month_counts.values())
-        extra = 3 + (1 if self.settings.base_url else 0) + len(self.archive.pages)
-        return len(self.views) + homes + len(self.years) + month_pages + extra
+        extra = 3 + (1 if self.settings.base_url else 0) + len(self.archive.pages) + (1 if self.entities else 0)
+        entity_pages = sum(max(1, -(-len(s.articles) // self.settings.list_page_size)) for s in self.archive.entity_stats.values())
+        return len(self.views) + homes + len(self.years) + month_pages + entity_pages + extra
 
     def _render(self, template: str, path: str, **context) -> str:
         return self.env.get_template(template).render(
@@ -135,6 +139,8 @@ class Renderer:
 
     def _nav(self):
         items = [("الرئيسية", model.home_path(1)), ("الأرشيف", model.ARCHIVE_INDEX_PATH)]
+        if self.archive.entities:
+            items.append(("الأعلام", model.ENTITY_INDEX_PATH))
         return items + [(p.title, p.path) for p in self.archive.pages]
 
     # -- articles -------------------------------------------------------------
@@ -149,17 +155,74 @@ class Renderer:
     def _article_page(self, view: ArticleView, newer, older) -> str:
         article = view.article
         description = article.summary or shorten(view.summary, DESCRIPTION_LENGTH)
+        linked = [m for m in article.mentions if m.linked]
         return self._render(
             "article.html", view.path, title=article.title, description=description,
             view=view, article=article, newer=newer, older=older,
+            headline=segments(article.title, [m for m in linked if m.block == HEADLINE]),
+            paragraphs=[segments(p.text, [m for m in linked if m.block == i]) for i, p in enumerate(article.paragraphs)],
+            named=self._named_entities(article), related=[self.view_of[r] for r in article.related],
         )
+
+    def _named_entities(self, article: Article) -> list[tuple]:
+        """(entity, times named) in the order the article first names them."""
+        counts: dict[str, int] = {}
+        for mention in article.mentions:
+            counts[mention.entity] = counts.get(mention.entity, 0) + 1
+        return [(self.entities[e], n) for e, n in counts.items()]
 
     def _article_key(self, view: ArticleView, newer, older) -> bytes:
         a = view.article
         return page_key(
             self.base_key, view.list_key, a.digest or tuple(p.text for p in a.paragraphs), a.body_html or "", a.url, a.author, a.tags,
             newer.list_key if newer else None, older.list_key if older else None,
+            tuple((m.entity, m.block, m.start, m.end, m.linked) for m in a.mentions),
+            tuple(self.view_of[r].list_key for r in a.related),
         )
+
+    # -- entities -------------------------------------------------------------
+
+    def entity_pages(self) -> Iterator[PageJob]:
+        if not self.entities:
+            return
+        stats = self.archive.entity_stats
+        groups = [(kind, ENTITY_TYPE_NAMES[kind], sorted((e for e in self.entities.values() if e.type == kind), key=lambda e: (-len(stats[e.id].articles), e.name)))
+                  for kind in ENTITY_TYPES]
+        yield model.ENTITY_INDEX_PATH, None, functools.partial(
+            self._render, "entity_index.html", model.ENTITY_INDEX_PATH, title="الأعلام: أشخاص وجهات وأماكن",
+            description=f"فهرس الأشخاص والجهات والأماكن والأحداث في {self.settings.title}.",
+            groups=[g for g in groups if g[2]], stats=stats)
+        for entity in self.entities.values():
+            yield from self._entity_pages(entity, stats[entity.id])
+
+    def _entity_pages(self, entity, stats) -> Iterator[PageJob]:
+        items = [(self.view_of[a.article], a) for a in stats.articles]
+        size = self.settings.list_page_size
+        total = max(1, -(-len(items) // size))
+        path_of = functools.partial(model.entity_path, entity.id)
+        chart = self._timeline_chart(stats.months, path_of(1)) if stats.months else None
+        companions = [(self.entities[e], n) for e, n in stats.companions]
+        for number in range(1, total + 1):
+            path = path_of(number)
+            title = entity.name if number == 1 else f"{entity.name} - صفحة {self._digits(number)}"
+            description = entity.description or f"{ENTITY_TYPE_NAMES[entity.type]} يذكر في {self._count(len(items))} من {self.settings.title}."
+            yield path, None, functools.partial(
+                self._render, "entity.html", path, title=title, description=description, entity=entity,
+                type_name=ENTITY_TYPE_NAMES[entity.type], total=len(items), items=items[(number - 1) * size : number * size],
+                pager=Pager(number, total, path_of), chart=chart if number == 1 else None, companions=companions)
+
+    def _timeline_chart(self, months, from_path: str):
+        """Articles naming the entity per month, every month from the first to the last."""
+        counts = dict(months)
+        (year, month), last = months[0][0], months[-1][0]
+        bars = []
+        while (year, month) <= last:
+            n = counts.get((year, month), 0)
+            name = month_text(year, month, self.settings.digits)
+            href = relative_url(from_path, model.month_path(year, month)) if n else None
+            bars.append(Bar(f"{self._digits(month)}/{self._digits(year % 100)}", f"{name}: {self._count(n)}", n, self._digits(n), href))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return bar_chart(bars)
 
     # -- lists ----------------------------------------------------------------
 
@@ -257,6 +320,22 @@ class Renderer:
         urls += [(model.absolute_url(base, v.path), v.date_iso) for v in self.views]
         urls += [(model.absolute_url(base, p.path), "") for p in self.archive.pages]
         return self.env.get_template("sitemap.xml").render(urls=urls)
+
+
+ENTITY_TYPE_NAMES = {"person": "شخص", "organization": "منظمة أو جهة", "place": "مكان", "event": "حدث", "other": "علم آخر"}
+
+
+def segments(text: str, mentions) -> list[tuple[str, str | None]]:
+    """The text cut at linked mentions: (text, entity page path or None), for the template to escape and link."""
+    result, cursor = [], 0
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.start > cursor:
+            result.append((text[cursor : mention.start], None))
+        result.append((text[mention.start : mention.end], model.entity_path(mention.entity)))
+        cursor = mention.end
+    if cursor < len(text):
+        result.append((text[cursor:], None))
+    return result
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ HOME_PAGE_SIZE = 20  # arshif's default home_page_size; the other tools use the 
 LIST_PAGE_SIZE = 50  # arshif's default list_page_size (month lists)
 FEED_SIZE = 50  # arshif's default feed_size
 REBUILD_TARGET_SECONDS = 2.0
+APPENDED_PARAGRAPH = "فقرة أضيفت لقياس إعادة البناء بعد تغيير مقال واحد."
 LOG_TAIL_LINES = 15
 
 # Runs one command and reports its wall time and peak RSS as JSON. It runs in its own
@@ -226,6 +227,10 @@ def bench_arshif(archive: Path, articles: list[Article], scratch: Path) -> Resul
     out = scratch / "out-arshif"
     run = measure(arshif_command(archive, out), scratch / "arshif-build.log", cwd=REPO)
     result = fill_result(Result("arshif", articles=len(articles)), run, out, count_existing(out, [f"articles/{a.id}.html" for a in articles]))
+    cache = out.parent / f".{out.name}.arshif-cache"  # kept beside the output, not in it
+    if cache.is_file():
+        result.extra["cache_mb"] = cache.stat().st_size / 1e6
+        print(f"  arshif's build cache beside the output: {result.extra['cache_mb']:,.1f} MB")
     warnings = [line for line in run.log.read_text(errors="replace").splitlines() if line.strip()]
     if warnings and run.returncode == 0:
         result.note = f"{len(warnings)} line(s) of warnings; see {run.log}"
@@ -238,14 +243,20 @@ def bench_rebuilds(archive: Path, articles: list[Article], scratch: Path) -> dic
     out = scratch / "out-arshif"
     print("arshif: rebuild with no change ...", flush=True)
     unchanged = measure(arshif_command(archive, out), scratch / "arshif-rebuild-unchanged.log", cwd=REPO)
-    changed_file = archive / "seeds" / f"{articles[len(articles) // 2].id}.txt"
+    changed = articles[len(articles) // 2]
+    changed_file = archive / "seeds" / f"{changed.id}.txt"
     with open(changed_file, "a", encoding="utf-8") as handle:
-        handle.write("فقرة أضيفت لقياس إعادة البناء بعد تغيير مقال واحد.\n")
+        handle.write(APPENDED_PARAGRAPH + "\n")
     print(f"arshif: rebuild after appending a paragraph to {changed_file.name} ...", flush=True)
     one_changed = measure(arshif_command(archive, out), scratch / "arshif-rebuild-one-changed.log", cwd=REPO)
+    # A fast rebuild is worthless if it serves the old page, so check the edit shows.
+    page = out / f"articles/{changed.id}.html"
+    edit_shown = page.is_file() and APPENDED_PARAGRAPH in page.read_text(encoding="utf-8")
+    if not edit_shown:
+        print(f"  PROBLEM: after the rebuild, {page} does not show the appended paragraph")
     figures = {"unchanged_seconds": unchanged.seconds, "one_changed_seconds": one_changed.seconds,
                "unchanged_peak_mb": unchanged.peak_mb, "one_changed_peak_mb": one_changed.peak_mb,
-               "target_seconds": REBUILD_TARGET_SECONDS}
+               "edit_shown": edit_shown, "target_seconds": REBUILD_TARGET_SECONDS}
     for label, run in (("no change", unchanged), ("one article changed", one_changed)):
         verdict = "within" if run.seconds < REBUILD_TARGET_SECONDS else "over"
         status = "" if run.returncode == 0 else f"  FAILED (exit {run.returncode}):\n{log_tail(run.log)}"
@@ -273,8 +284,10 @@ def markdown_body(article: Article) -> str:
 # -- Pelican --------------------------------------------------------------------
 
 # Kept comparable to arshif's output: article pages, a home list paginated by 20,
-# the archives page and one feed of 50. Author and category pages are turned off
-# because arshif makes none (every article would be in the one category "misc").
+# the archives page and one feed of 50. Each article's category is its source, so the
+# category lists stand in for arshif's month lists (one more paginated list of every
+# article). Author pages are off: arshif makes none, and the corpus has thousands of
+# bylines. (Emptying CATEGORY_SAVE_AS instead breaks Pelican's default theme.)
 PELICAN_CONF = f"""\
 SITENAME = "أرشيف الأخبار"
 SITEURL = ""
@@ -288,8 +301,6 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
-CATEGORY_SAVE_AS = ""
-CATEGORIES_SAVE_AS = ""
 """
 
 
@@ -302,7 +313,7 @@ def pelican_missing() -> str | None:
 
 
 def pelican_markdown(article: Article) -> str:
-    header = [f"Title: {article.title}", f"Date: {article.date}", f"Slug: {article.id}"]
+    header = [f"Title: {article.title}", f"Date: {article.date}", f"Slug: {article.id}", f"Category: {article.source}"]
     if article.author:
         header.append(f"Author: {article.author}")
     return "\n".join(header) + "\n\n" + markdown_body(article)
@@ -321,7 +332,7 @@ def write_pelican_site(articles: list[Article], scratch: Path) -> Path:
 def bench_pelican(articles: list[Article], scratch: Path) -> Result:
     missing = pelican_missing()
     if missing:
-        return skipped("Pelican", missing)
+        return skipped("Pelican", missing, len(articles))
     site = write_pelican_site(articles, scratch)
     out = site / "output"
     print(f"Pelican: building {len(articles):,} articles ...", flush=True)
@@ -409,7 +420,7 @@ def write_hugo_site(articles: list[Article], scratch: Path) -> Path:
 def bench_hugo(articles: list[Article], scratch: Path) -> Result:
     hugo = shutil.which("hugo")
     if hugo is None:
-        return skipped("Hugo", "Hugo is not installed: apt-get update && apt-get install -y hugo")
+        return skipped("Hugo", "Hugo is not installed: apt-get update && apt-get install -y hugo", len(articles))
     site = write_hugo_site(articles, scratch)
     out = scratch / "out-hugo"
     version = subprocess.run([hugo, "version"], capture_output=True, text=True, check=False).stdout.strip()
@@ -424,9 +435,9 @@ def bench_hugo(articles: list[Article], scratch: Path) -> Result:
 # -- reporting ------------------------------------------------------------------
 
 
-def skipped(tool: str, why: str) -> Result:
+def skipped(tool: str, why: str, articles: int) -> Result:
     print(f"{tool}: SKIPPED. {why}", flush=True)
-    return Result(tool, status="skipped", note=why)
+    return Result(tool, status="skipped", note=why, articles=articles)
 
 
 def comparison(ours: Result, theirs: Result) -> str | None:
@@ -443,12 +454,15 @@ def summary_table(results: list[Result]) -> str:
     header = f"{'tool':<8} {'status':<8} {'articles':>8} {'seconds':>8} {'art/s':>8} {'peak MB':>8} {'out MB':>8} {'files':>7} {'art.pages':>9}"
     lines = [header, "-" * len(header)]
     for r in results:
-        def cell(value, spec):
-            return "-" if value is None else format(value, spec)
-        lines.append(f"{r.tool:<8} {r.status:<8} {r.articles:>8,} {cell(r.seconds, '8.2f')} {cell(r.articles_per_second, '8,.0f')} "
-                     f"{cell(r.peak_mb, '8,.0f')} {cell(r.output_mb, '8,.1f')} {cell(r.files, '7,')} {cell(r.article_pages, '9,')}")
+        cells = [_cell(r.seconds, ".2f", 8), _cell(r.articles_per_second, ",.0f", 8), _cell(r.peak_mb, ",.0f", 8),
+                 _cell(r.output_mb, ",.1f", 8), _cell(r.files, ",", 7), _cell(r.article_pages, ",", 9)]
+        lines.append(f"{r.tool:<8} {r.status:<8} {r.articles:>8,} " + " ".join(cells))
     lines.extend(f"  {r.tool}: {r.note}" for r in results if r.note)
     return "\n".join(lines)
+
+
+def _cell(value, spec: str, width: int) -> str:
+    return ("-" if value is None else format(value, spec)).rjust(width)
 
 
 def print_summary(results: list[Result], rebuilds: dict | None, comparisons: list[str]) -> None:
@@ -456,7 +470,8 @@ def print_summary(results: list[Result], rebuilds: dict | None, comparisons: lis
     print(summary_table(results))
     if rebuilds:
         print(f"arshif rebuild: no change {rebuilds['unchanged_seconds']:.2f} s, one article changed "
-              f"{rebuilds['one_changed_seconds']:.2f} s (target < {REBUILD_TARGET_SECONDS:.0f} s)")
+              f"{rebuilds['one_changed_seconds']:.2f} s (target < {REBUILD_TARGET_SECONDS:.0f} s)"
+              + ("" if rebuilds["edit_shown"] else "; PROBLEM: the changed article's page was not updated"))
     for line in comparisons:
         print(line)
 
@@ -467,6 +482,7 @@ def write_json(path: Path, args: argparse.Namespace, results: list[Result], rebu
         "articles": results[0].articles if results else 0,
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
+        "arshif": arshif_version(),
         "results": [asdict(r) for r in results],
         "arshif_rebuild": rebuilds,
         "comparisons": comparisons,
@@ -494,7 +510,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def arshif_version() -> str:
+    """The commit being measured, and whether the work tree differs from it."""
+    def git(*words):
+        try:
+            return subprocess.run(["git", "-C", str(REPO), *words], capture_output=True, text=True, check=False).stdout.strip()
+        except OSError:  # no git here: the figures are still worth having
+            return ""
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "arshif", "templates")
+    return commit + (" with uncommitted changes to arshif/ or templates/" if dirty else "")
+
+
 def run_benchmark(args: argparse.Namespace, scratch: Path) -> None:
+    print(f"arshif at {arshif_version()}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs", flush=True)
     folder = corpus_folder(args.corpus.resolve(), scratch)
     header, rows = read_rows(folder, args.articles)
     articles = [read_article(folder, row) for row in rows]

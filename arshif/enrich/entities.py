@@ -129,8 +129,8 @@ def entity_stats(entities: tuple[Entity, ...], articles: tuple[Article, ...]) ->
     months: dict[str, Counter] = {e.id: Counter() for e in entities}
     for article in articles:  # newest first, so each list is too
         counts = Counter(m.entity for m in article.mentions)
-        first = {}
-        for mention in article.mentions:
+        first = {}  # the first mention in the body, else in the headline (which the page shows anyway)
+        for mention in sorted(article.mentions, key=lambda m: m.block == HEADLINE):
             first.setdefault(mention.entity, mention)
         for entity_id, count in counts.items():
             per_entity[entity_id].append(EntityArticle(article.id, count, _sentence(article, first[entity_id])))
@@ -163,20 +163,21 @@ def _sentence(article: Article, mention: Mention) -> str:
 
 
 def lint_entities(entities: tuple[Entity, ...], problems: Problems) -> None:
-    """Warn about aliases likely to be curators' mistakes."""
-    by_alias: dict[tuple[str, ...], Entity] = {}
+    """Warn about aliases likely to be curators' mistakes (shown by `check`)."""
+    by_alias: dict[tuple[str, ...], tuple[Entity, str]] = {}
     for entity in entities:
         for alias in entity.aliases:
             words = tuple(tokens(alias))
-            by_alias.setdefault(words, entity)
+            by_alias.setdefault(words, (entity, alias))
             if len(words) == 1 and words[0] in COMMON_WORDS:
                 problems.warn(entity.origin, entity.line, f"entity '{entity.id}': the alias '{alias}' is a common Arabic word and will link ordinary text",
                               "remove it, or use a longer alias that includes it")
-    for words, entity in by_alias.items():
+    # An alias that begins a longer alias of another entity (مجلس الأمن, مجلس الأمن القومي)
+    # links the wrong entity wherever the longer name is cut or misspelt.
+    for words, (entity, alias) in by_alias.items():
         for size in range(1, len(words)):
-            for begin in range(len(words) - size + 1):
-                inner = by_alias.get(words[begin : begin + size])
-                if inner is not None and inner.id != entity.id:
-                    problems.warn(inner.origin, inner.line,
-                                  f"entity '{inner.id}': its alias '{' '.join(words[begin:begin + size])}' is inside '{' '.join(words)}', an alias of '{entity.id}'",
-                                  "that is fine when they are different things (the longer name wins); otherwise merge the two entities")
+            inner, inner_alias = by_alias.get(words[:size], (None, ""))
+            if inner is not None and inner.id != entity.id:
+                problems.warn(inner.origin, inner.line,
+                              f"entity '{inner.id}': its alias '{inner_alias}' begins '{alias}', an alias of '{entity.id}'",
+                              "the longer name wins where it is written in full; if they are the same thing, merge the two entities")

@@ -16,6 +16,9 @@ from itertools import accumulate
 from ..text import IGNORED, WORD, clitic_forms, fold, tokens
 
 _SPLIT = re.compile(f"({WORD.pattern})")
+# What may stand between the words of one name: spaces, quotes, hyphens. A name never
+# runs across a comma or a full stop ("روسيا، اليوم" is not "روسيا اليوم").
+_JOINER = re.compile("[\\s\"'«»“”„‘’\\-–—\ue000]*")
 END = ""  # trie key of a node where an alias ends (no token is empty)
 AMBIGUOUS = None  # an alias shared by two entities: it ends a match that links nothing
 
@@ -65,14 +68,14 @@ class Matcher:
         for i in hits:
             if i < resume:
                 continue
-            found = self._longest(words, i)
+            found = self._longest(words, parts, i)
             if found is not None:
                 last, (entity, adjective) = found
                 matches.append(Match(offsets[2 * i + 1], offsets[2 * last + 2], entity, adjective))
                 resume = last + 1
         return matches
 
-    def _longest(self, words: list[str], i: int):
+    def _longest(self, words: list[str], parts: list[str], i: int):
         """(index of the last word, trie value) of the longest alias starting at word i, or None."""
         best = None
         for first in self.starts[words[i]]:
@@ -82,7 +85,8 @@ class Matcher:
                 if END in node and (best is None or j > best[0]):
                     best = (j, node[END])
                 j += 1
-                if j >= len(words) or words[j] not in node:
+                # parts[2j] is what stands between words j-1 and j
+                if j >= len(words) or words[j] not in node or not _JOINER.fullmatch(parts[2 * j]):
                     break
                 node = node[words[j]]
         return best
