@@ -63,7 +63,7 @@ def load_settings(archive_dir: Path, problems: Problems) -> Settings:
         problems.error(path, None, "archive.toml is not UTF-8 text", "save it as UTF-8")
         return Settings(id=default_id)
     except tomllib.TOMLDecodeError as exc:
-        problems.error(path, _toml_error_line(exc), f"invalid TOML: {exc}", "fix the syntax on that line")
+        problems.error(path, toml_error_line(exc, text), f"invalid TOML: {exc}", "fix the syntax on that line")
         return Settings(id=default_id)
     values = {"id": default_id}
     for key, value in data.items():
@@ -87,9 +87,12 @@ def key_line(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+def toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int | None:
+    """The line tomllib names in its message ("at line 3"), or the last line for "at end of document"."""
     match = re.search(r"line (\d+)", str(exc))
-    return int(match.group(1)) if match else None
+    if match:
+        return int(match.group(1))
+    return max(1, text.rstrip("\n").count("\n") + 1) if "end of document" in str(exc) else None
 
 
 def _slug(name: str) -> str:

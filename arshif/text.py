@@ -91,45 +91,25 @@ def token_spans(folded: str) -> list[tuple[int, int, str]]:
 
 # -- clitics ------------------------------------------------------------------
 #
-# Proclitics that may stand before a name: conjunctions و ف, prepositions ب ك ل,
-# and their combinations, with or without the article. They are stripped only
-# when what remains is a known name, so ordinary words are never cut.
+# Proclitics that may stand before a name: the conjunctions و ف, the prepositions
+# ب ك ل, and a conjunction before a preposition (وب، فل...). Before a name that
+# starts with the article, ل + ال is written لل (للكرملين). They are stripped only
+# when what remains is a known name, so ordinary words are never cut; a name listed
+# without the article never takes it (so هادي is not found in المحيط الهادي).
 
-_CONJUNCTIONS = ("", "و", "ف")
-_PREPOSITIONS = ("", "ب", "ك", "ل")
-
-
-def proclitics() -> tuple[str, ...]:
-    """Every closed-list prefix, longest first: وبال، فلل، بال، وب، و، ..."""
-    found = set()
-    for conjunction in _CONJUNCTIONS:
-        for preposition in _PREPOSITIONS:
-            found.add(conjunction + preposition)
-            if preposition == "ل":
-                found.add(conjunction + "لل")  # ل + ال: للكرملين
-            else:
-                found.add(conjunction + preposition + "ال")
-    found.discard("")
-    return tuple(sorted(found, key=lambda p: (-len(p), p)))
-
-
-PROCLITICS = proclitics()
+PROCLITICS = ("وب", "وك", "ول", "فب", "فك", "فل", "و", "ف", "ب", "ك", "ل")
 
 
 def clitic_forms(word: str) -> set[str]:
-    """The normalised forms `word` takes after a proclitic: روسيا -> وروسيا، لروسيا...;
-    الكرملين -> والكرملين، للكرملين، وللكرملين...; a form without ال also takes ال (والناتو -> ناتو)."""
-    forms = set()
+    """The normalised forms a name's first word takes after a proclitic:
+    روسيا -> وروسيا، لروسيا، وبروسيا...; الكرملين -> والكرملين، بالكرملين، للكرملين، وللكرملين."""
     has_article = word.startswith("ال") and len(word) > 3
+    forms = set()
     for prefix in PROCLITICS:
-        if prefix.endswith("لل"):  # ل + ال is written لل: للكرملين، وللناتو
-            forms.add(prefix + (word[2:] if has_article else word))
-        elif prefix.endswith("ال"):
-            if not has_article:
-                forms.add(prefix + word)
-        elif not (has_article and prefix.endswith("ل")):  # never لالكرملين
+        if has_article and prefix.endswith("ل"):
+            forms.add(prefix + word[1:])  # ل + الكرملين -> للكرملين
+        else:
             forms.add(prefix + word)
-    forms.discard(word)
     return forms
 
 

@@ -378,7 +378,9 @@ HUGO_LAYOUTS = {
 """,
     "_default/list.html": HUGO_HEAD + "<h1>{{ .Title }}</h1>\n{{ $pager := .Paginate .Pages " + str(LIST_PAGE_SIZE) + " }}{{ with $pager }}"
     + HUGO_ITEMS + "{{ end }}{{ template \"_internal/pagination.html\" . }}\n</body></html>\n",
-    "index.html": HUGO_HEAD + "<h1>{{ .Site.Title }}</h1>\n{{ $pager := .Paginate (where .Site.RegularPages \"Section\" \"posts\") }}{{ with $pager }}"
+    # Every regular page is a post here. A `where` filter would be run again on each of
+    # the 1,000 home pages (about 40 ms each for 20,000 articles): unfair to Hugo.
+    "index.html": HUGO_HEAD + "<h1>{{ .Site.Title }}</h1>\n{{ $pager := .Paginate .Site.RegularPages }}{{ with $pager }}"
     + HUGO_ITEMS + "{{ end }}{{ template \"_internal/pagination.html\" . }}\n</body></html>\n",
 }
 

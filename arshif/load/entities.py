@@ -19,7 +19,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from ..config import key_line
+from ..config import key_line, toml_error_line
 from ..errors import Problems
 from ..model import ENTITY_TYPES, Entity
 from ..text import clean_line, normalise
@@ -38,8 +38,7 @@ def load_entities(path: Path, problems: Problems) -> tuple[Entity, ...]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        problems.error(path, int(match.group(1)) if match else None, f"invalid TOML: {exc}", "fix the syntax on that line")
+        problems.error(path, toml_error_line(exc, text), f"invalid TOML: {exc}", "fix the syntax on that line")
         return ()
     unknown_tables = [k for k in data if k != "entity"]
     for key in unknown_tables:
