@@ -8,10 +8,10 @@ import traceback
 from pathlib import Path
 
 from .errors import BuildError, Problems
-from .pipeline import build, check
+from .pipeline import build, check, suggest
 from .progress import Progress
 
-COMMANDS = ("build", "serve", "check")
+COMMANDS = ("build", "serve", "check", "suggest-entities")
 MAX_WARNINGS_SHOWN = 20
 
 
@@ -22,6 +22,7 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
         ("build", "build the site (the default command)"),
         ("serve", "build, serve on localhost, and rebuild when a source changes"),
         ("check", "check the sources and report every problem and likely curator mistake, without building"),
+        ("suggest-entities", "print likely names that content/entities.toml lacks, as TOML to paste"),
     )
     for name, text in commands:
         command = sub.add_parser(name, help=text, description=text)
@@ -34,6 +35,9 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
             command.add_argument("--host", default="127.0.0.1")
         if name == "check":
             command.add_argument("--strict", action="store_true", help="fail on warnings too")
+        if name == "suggest-entities":
+            command.add_argument("--min-count", type=int, default=2, help="how often a name must occur (default 2)")
+            command.add_argument("--limit", type=int, default=50, help="how many suggestions to print (default 50)")
     if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
         argv = ["build", *argv]
     args = parser.parse_args(argv)
@@ -53,6 +57,9 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             return serve(args.archive, args.out, args.host, args.port)
         if args.command == "check":
             return run_check(args.archive, args.strict)
+        if args.command == "suggest-entities":
+            print(suggest(args.archive, args.min_count, args.limit))
+            return 0
         return run_build(args.archive, args.out, args.quiet)
     except KeyboardInterrupt:
         return 130

@@ -11,6 +11,7 @@ from pathlib import Path
 from .cache import BuildCache
 from .enrich.entities import link_entities, lint_entities
 from .enrich.related import with_related
+from .enrich.suggest import as_toml, suggest_entities
 from .errors import BuildError, Problems, fail
 from .load import load_archive
 from .model import Archive
@@ -93,6 +94,12 @@ def check(root: Path) -> Problems:
         return Problems(list(exc.problems) + [p for p in problems.items if p.is_warning])
     lint_entities(archive.entities, problems)
     return problems
+
+
+def suggest(root: Path, min_count: int, limit: int) -> str:
+    """Likely entity names the archive's list lacks, as TOML to paste into content/entities.toml."""
+    archive = load_archive(root, Problems())
+    return as_toml(suggest_entities(archive, min_count, limit))
 
 
 def _updated(archive: Archive, epoch: int | None) -> datetime:

@@ -108,3 +108,29 @@ def test_http_under_a_sub_path(page, repo_site):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_linked_mention_with_a_clitic_stays_joined_and_navigates(page, repo_site):
+    page.goto((repo_site / "articles" / "002_85baf0633fb13047.html").as_uri())
+    link = page.locator(".article-body a.entity", has_text="بكامتشاتكا")
+    assert link.count() == 1
+    shape = link.evaluate("""a => {
+        const before = a.previousSibling ? a.previousSibling.textContent.slice(-1) : '';
+        const after = a.nextSibling ? a.nextSibling.textContent.slice(0, 1) : '';
+        const plain = document.createElement('span');
+        plain.textContent = a.textContent;
+        a.parentNode.insertBefore(plain, a.nextSibling);
+        const widths = [a.getBoundingClientRect().width, plain.getBoundingClientRect().width];
+        plain.remove();
+        return {text: a.textContent, before, after, widths};
+    }""")
+    assert shape["text"] == "بكامتشاتكا"  # the clitic is inside the link: the word is never cut
+    assert not shape["before"].isalpha() and not shape["after"].isalpha()
+    linked, plain = shape["widths"]
+    assert abs(linked - plain) < 0.5  # shaped exactly like the same word as plain text (joined letters)
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/entities/kamchatka.html")
+    assert page.locator("h1").inner_text() == "كامتشاتكا"
+    assert page.locator("ol.items li").count() >= 1
+    assert page.errors == []

@@ -314,3 +314,29 @@ def test_unknown_entity_type_stops_the_build(entity_archive, tmp_path):
         build(entity_archive, tmp_path / "out")
     [problem] = info.value.problems
     assert problem.path == path and problem.line == 12
+
+
+def test_suggest_entities_finds_names_after_titles(tmp_path):
+    from arshif.enrich.suggest import suggest_entities, suggested_id
+
+    root = write_archive(tmp_path / "a", seeds={
+        f"{i}.txt": f"خبر {i}\nقال وزير الخارجية الروسي سيرغي لافروف إن المحادثات مستمرة مع الرئيس بوتين.\n" for i in range(3)
+    })
+    (root / "content").mkdir(exist_ok=True)
+    (root / "content" / "entities.toml").write_text(ENTITIES_TOML, encoding="utf-8")
+    suggestions = suggest_entities(load_archive(root, Problems()))
+    names = {s.name: s for s in suggestions}
+    assert "سيرغي لافروف" in names and names["سيرغي لافروف"].count == 3 and names["سيرغي لافروف"].kind == "person"
+    assert "بوتين" not in names  # already known
+    assert suggested_id("سيرغي لافروف") == "syrghy-lafrwf"
+
+
+def test_suggest_entities_command_prints_toml(tmp_path):
+    import subprocess
+    import sys
+
+    root = write_archive(tmp_path / "a", seeds={f"{i}.txt": f"خبر {i}\nأكد المتحدث باسم الوزارة أحمد الصحاف الخبر.\n" for i in range(2)})
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "suggest-entities", str(root)], capture_output=True, text=True)
+    assert result.returncode == 0
+    parsed = tomllib.loads(result.stdout)
+    assert parsed["entity"][0]["name"] == "أحمد الصحاف"
