@@ -31,12 +31,14 @@ def cache_path(out: Path) -> Path:
 class BuildCache:
     """Parsed seeds keyed by file and stat, and each written page's input key."""
 
-    def __init__(self, seeds=None, pages=None, site_id=None):
+    def __init__(self, seeds=None, pages=None, site_id=None, mentions=None):
         self.seeds: dict[str, tuple] = seeds or {}
         self.pages: dict[str, bytes] = pages or {}
         self.site_id = site_id  # (device, inode) of the output's marker file when these pages were written
+        self.found_mentions: dict[str, tuple] = mentions or {}  # article id -> (key, raw mentions)
         self.new_seeds: dict[str, tuple] = {}
         self.new_pages: dict[str, bytes] = {}
+        self.new_mentions: dict[str, tuple] = {}
 
     @classmethod
     def load(cls, out: Path) -> "BuildCache":
@@ -44,7 +46,7 @@ class BuildCache:
             data = marshal.loads(cache_path(out).read_bytes())
             if data.get("version") != code_version():
                 return cls()
-            return cls(data["seeds"], data["pages"], data["site"])
+            return cls(data["seeds"], data["pages"], data["site"], data["mentions"])
         except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
             return cls()  # no cache, or an unreadable one: build everything
 
@@ -60,6 +62,14 @@ class BuildCache:
     def remember_seed(self, path: Path, info: os.stat_result, parsed: tuple) -> None:
         self.new_seeds[str(path)] = (info.st_size, info.st_mtime_ns, parsed)
 
+    def mentions(self, article_id: str, key: bytes):
+        """The mentions found in an article last time, if its text and the entity list are the same."""
+        entry = self.found_mentions.get(article_id)
+        return entry[1] if entry is not None and entry[0] == key else None
+
+    def remember_mentions(self, article_id: str, key: bytes, found: tuple) -> None:
+        self.new_mentions[article_id] = (key, found)
+
     def unchanged(self, rel_path: str, key: bytes | None) -> bool:
         """True when the page was written by the previous build from the same inputs."""
         if key is None:
@@ -68,7 +78,8 @@ class BuildCache:
         return self.pages.get(rel_path) == key
 
     def save(self, out: Path, site_id) -> None:
-        data = {"version": code_version(), "seeds": self.new_seeds, "pages": self.new_pages, "site": site_id}
+        data = {"version": code_version(), "seeds": self.new_seeds, "pages": self.new_pages, "site": site_id,
+                "mentions": self.new_mentions}
         target = cache_path(out)
         temporary = target.with_name(target.name + f".{os.getpid()}")
         temporary.write_bytes(marshal.dumps(data))

@@ -59,7 +59,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     _check_fonts()
     problems = Problems()
     cache = BuildCache.load(out) if use_cache else BuildCache()
-    archive = enrich(load_archive(root, problems, progress, cache), problems)
+    archive = enrich(load_archive(root, problems, progress, cache), problems, cache)
     renderer = Renderer(archive, template_dirs(root), _updated(archive, epoch))
     progress.start("writing", renderer.page_count())
     pages = 0
@@ -79,9 +79,9 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     return BuildResult(len(archive.articles), pages, time.perf_counter() - started, out, problems)
 
 
-def enrich(archive: Archive, problems: Problems) -> Archive:
+def enrich(archive: Archive, problems: Problems, cache: BuildCache | None = None) -> Archive:
     """The enrich steps, in order: each returns a new archive."""
-    archive = link_entities(archive)
+    archive = link_entities(archive, cache)
     return replace(archive, articles=with_related(archive.articles))
 
 

@@ -7,6 +7,7 @@ yielded one at a time so the writer can stream them to disk.
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -176,7 +177,7 @@ class Renderer:
         return page_key(
             self.base_key, view.list_key, a.digest or tuple(p.text for p in a.paragraphs), a.body_html or "", a.url, a.author, a.tags,
             newer.list_key if newer else None, older.list_key if older else None,
-            tuple((m.entity, m.block, m.start, m.end, m.linked) for m in a.mentions),
+            tuple(map(tuple, a.mentions)),  # marshal takes plain tuples only
             tuple(self.view_of[r].list_key for r in a.related),
         )
 
@@ -202,13 +203,17 @@ class Renderer:
         path_of = functools.partial(model.entity_path, entity.id)
         chart = self._timeline_chart(stats.months, path_of(1)) if stats.months else None
         companions = [(self.entities[e], n) for e, n in stats.companions]
+        shared_key = (self.base_key, repr(entity), len(items), stats.months, stats.companions)
         for number in range(1, total + 1):
             path = path_of(number)
             title = entity.name if number == 1 else f"{entity.name} - صفحة {self._digits(number)}"
             description = entity.description or f"{ENTITY_TYPE_NAMES[entity.type]} يذكر في {self._count(len(items))} من {self.settings.title}."
-            yield path, None, functools.partial(
+            shown = items[(number - 1) * size : number * size]
+            key = page_key(shared_key, number, total, tuple((v.list_key, v.article.digest, found.count, tuple(found.first)) for v, found in shown))
+            yield path, key, functools.partial(
                 self._render, "entity.html", path, title=title, description=description, entity=entity,
-                type_name=ENTITY_TYPE_NAMES[entity.type], total=len(items), items=items[(number - 1) * size : number * size],
+                type_name=ENTITY_TYPE_NAMES[entity.type], total=len(items),
+                items=[(v, found, functools.partial(mention_sentence, v.article, found.first)) for v, found in shown],
                 pager=Pager(number, total, path_of), chart=chart if number == 1 else None, companions=companions)
 
     def _timeline_chart(self, months, from_path: str):
@@ -336,6 +341,26 @@ def segments(text: str, mentions) -> list[tuple[str, str | None]]:
     if cursor < len(text):
         result.append((text[cursor:], None))
     return result
+
+
+_SENTENCE_END = re.compile(r"[.!?؟…]\s|[.!?؟…]$|[\n]")
+SENTENCE_LIMIT = 300
+
+
+def mention_sentence(article: Article, mention: Mention) -> str:
+    """The sentence that holds a mention, cut to a readable length."""
+    text = article.title if mention.block == HEADLINE else article.paragraphs[mention.block].text
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, mention.start)]
+    begin = starts[-1] if starts else 0
+    after = _SENTENCE_END.search(text, mention.end)
+    end = after.start() + 1 if after else len(text)
+    sentence = text[begin:end].strip()
+    if len(sentence) > SENTENCE_LIMIT:
+        middle = mention.start - begin
+        lo = max(0, middle - SENTENCE_LIMIT // 2)
+        sentence = ("…" if lo else "") + sentence[lo : lo + SENTENCE_LIMIT].strip() + "…"
+    return sentence
+
 
 
 @dataclass(frozen=True)

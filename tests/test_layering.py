@@ -16,7 +16,7 @@ ALLOWED = {
     "dates": set(),
     "charts": set(),
     "load": {"cache", "config", "errors", "model", "text", "load"},
-    "enrich": {"enrich", "errors", "load", "model", "text"},
+    "enrich": {"cache", "enrich", "errors", "load", "model", "text"},
     "render": {"cache", "model", "charts", "dates", "text"},
     "write": {"errors"},
     "progress": set(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections import Counter
 from dataclasses import replace
@@ -9,15 +11,14 @@ from xml.etree import ElementTree
 
 from markdown.treeprocessors import Treeprocessor
 
+from ..cache import BuildCache, page_key
 from ..errors import Problems
 from ..load.markdown_files import render_markdown
 from ..model import HEADLINE, Archive, Article, Entity, EntityArticle, EntityStats, Mention, entity_path, relative_url
 from ..text import COMMON_WORDS, tokens
 from .matcher import Matcher
 
-_SENTENCE_END = re.compile(r"[.!?؟…]\s|[.!?؟…]$|[\n]")
 _SKIP_TAGS = {"a", "code", "pre"}
-SENTENCE_LIMIT = 300
 COMPANIONS_SHOWN = 10
 
 
@@ -30,24 +31,66 @@ def entity_matcher(entities: tuple[Entity, ...]) -> Matcher:
     return Matcher(entries)
 
 
-def link_entities(archive: Archive) -> Archive:
-    """New articles carrying their mentions, and each entity's page data."""
+def link_entities(archive: Archive, cache: BuildCache | None = None) -> Archive:
+    """New articles carrying their mentions, and each entity's page data.
+
+    Finding mentions is the costly part: it is cached per article (keyed by the
+    article's text and the entity list) and, for large archives, spread over the cores."""
     if not archive.entities:
         return archive
     matcher = entity_matcher(archive.entities)
     policy = archive.settings.link_mentions
-    articles = tuple(_with_mentions(a, matcher, policy) for a in archive.articles)
+    entities_key = page_key(repr(archive.entities))
+    keys = [page_key(entities_key, a.title, a.digest or tuple(p.text for p in a.paragraphs)) for a in archive.articles]
+    cached = [cache.mentions(a.id, key) if cache else None for a, key in zip(archive.articles, keys)]
+    missing = [i for i, found in enumerate(cached) if found is None]
+    for i, found in zip(missing, find_mentions(matcher, [archive.articles[i] for i in missing])):
+        cached[i] = found
+    if cache is not None:
+        for article, key, found in zip(archive.articles, keys, cached):
+            cache.remember_mentions(article.id, key, found)
+    articles = tuple(_with_mentions(a, found, matcher, policy) for a, found in zip(archive.articles, cached))
     return replace(archive, articles=articles, entity_stats=entity_stats(archive.entities, articles))
 
 
-def _with_mentions(article: Article, matcher: Matcher, policy: str) -> Article:
-    mentions = []
+# -- finding mentions, on every core --------------------------------------------
+
+PARALLEL_FROM = 2000  # articles; below this, starting processes costs more than it saves
+_SHARED: dict = {}  # what forked workers inherit instead of receiving it pickled
+
+
+def find_mentions(matcher: Matcher, articles: list[Article]) -> list[tuple]:
+    """For each article, (entity, block, start, end, adjective) of every unambiguous mention."""
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(articles) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return [_raw_mentions(matcher, a) for a in articles]
+    _SHARED.update(matcher=matcher, articles=articles)
+    try:
+        step = max(200, len(articles) // (workers * 8))
+        chunks = [(start, min(start + step, len(articles))) for start in range(0, len(articles), step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [found for part in pool.map(_mentions_in_range, chunks) for found in part]
+    finally:
+        _SHARED.clear()
+
+
+def _mentions_in_range(bounds: tuple[int, int]) -> list[tuple]:
+    start, end = bounds
+    return [_raw_mentions(_SHARED["matcher"], _SHARED["articles"][i]) for i in range(start, end)]
+
+
+def _raw_mentions(matcher: Matcher, article: Article) -> tuple:
+    found = []
     blocks = [(HEADLINE, article.title)] + list(enumerate(p.text for p in article.paragraphs))
     for block, text in blocks:
         for match in matcher.find(text):
             if match.entity is not None:
-                mentions.append(Mention(match.entity, block, match.start, match.end, adjective=match.adjective))
-    mentions = _choose_links(mentions, policy)
+                found.append((match.entity, block, match.start, match.end, match.adjective))
+    return tuple(found)
+
+
+def _with_mentions(article: Article, found: tuple, matcher: Matcher, policy: str) -> Article:
+    mentions = _choose_links(found, policy)
     if article.body_html is not None and article.markdown:
         linker = _HtmlLinker(matcher, policy, article.path)
         html, _ = render_markdown(article.markdown, linker)
@@ -55,20 +98,19 @@ def _with_mentions(article: Article, matcher: Matcher, policy: str) -> Article:
     return replace(article, mentions=tuple(mentions))
 
 
-def _choose_links(mentions: list[Mention], policy: str) -> list[Mention]:
-    """Mark the mentions shown as links: all of them, the first of each entity in each
-    paragraph, or ("first") the first in the headline and the first in the body."""
+def _choose_links(found: tuple, policy: str) -> list[Mention]:
+    """Mentions from (entity, block, start, end, adjective), those shown as links marked:
+    all of them, the first of each entity in each paragraph, or ("first") the first in
+    the headline and the first in the body. Adjectives are never links."""
     seen: set = set()
     chosen = []
-    for mention in mentions:
-        if mention.adjective:
-            chosen.append(mention)
-            continue
-        scope = mention.block if policy == "paragraph" else (mention.block == HEADLINE)
-        key = (mention.entity, scope)
-        link = policy == "all" or key not in seen
-        seen.add(key)
-        chosen.append(replace(mention, linked=link))
+    for entity, block, start, end, adjective in found:
+        link = False
+        if not adjective:
+            key = (entity, block if policy == "paragraph" else block == HEADLINE)
+            link = policy == "all" or key not in seen
+            seen.add(key)
+        chosen.append(Mention(entity, block, start, end, link, adjective))
     return chosen
 
 
@@ -133,7 +175,7 @@ def entity_stats(entities: tuple[Entity, ...], articles: tuple[Article, ...]) ->
         for mention in sorted(article.mentions, key=lambda m: m.block == HEADLINE):
             first.setdefault(mention.entity, mention)
         for entity_id, count in counts.items():
-            per_entity[entity_id].append(EntityArticle(article.id, count, _sentence(article, first[entity_id])))
+            per_entity[entity_id].append(EntityArticle(article.id, count, first[entity_id]))
             companions[entity_id].update(e for e in counts if e != entity_id)
             if article.date:
                 months[entity_id][(article.date.year, article.date.month)] += 1
@@ -145,21 +187,6 @@ def entity_stats(entities: tuple[Entity, ...], articles: tuple[Article, ...]) ->
         )
         for e in entities
     }
-
-
-def _sentence(article: Article, mention: Mention) -> str:
-    """The sentence that holds a mention, cut to a readable length."""
-    text = article.title if mention.block == HEADLINE else article.paragraphs[mention.block].text
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, mention.start)]
-    begin = starts[-1] if starts else 0
-    after = _SENTENCE_END.search(text, mention.end)
-    end = after.start() + 1 if after else len(text)
-    sentence = text[begin:end].strip()
-    if len(sentence) > SENTENCE_LIMIT:
-        middle = mention.start - begin
-        lo = max(0, middle - SENTENCE_LIMIT // 2)
-        sentence = ("…" if lo else "") + sentence[lo : lo + SENTENCE_LIMIT].strip() + "…"
-    return sentence
 
 
 def lint_entities(entities: tuple[Entity, ...], problems: Problems) -> None:

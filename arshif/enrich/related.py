@@ -6,13 +6,11 @@ import heapq
 import math
 from collections import Counter
 from dataclasses import replace
+from operator import itemgetter
 
 from ..model import Article
 
 RELATED_SHOWN = 5
-# A feature in more articles than this says little about any two of them, and
-# pairing all its articles would be quadratic: it is left out of the ranking.
-MAX_SHARED_BY = 1000
 
 
 def article_features(article: Article) -> set[str]:
@@ -20,22 +18,31 @@ def article_features(article: Article) -> set[str]:
     return {"entity:" + m.entity for m in article.mentions}
 
 
+def max_shared_by(total: int) -> int:
+    """A feature in more articles than this says little about any two of them, and pairing
+    all its articles would be quadratic: it is left out of the ranking."""
+    return max(50, total // 100)
+
+
 def with_related(articles: tuple[Article, ...], limit: int = RELATED_SHOWN) -> tuple[Article, ...]:
-    features = [article_features(a) for a in articles]
+    features = [sorted(article_features(a)) for a in articles]  # sorted: the same order every run
     holders: dict[str, list[int]] = {}
     for index, found in enumerate(features):
         for feature in found:
             holders.setdefault(feature, []).append(index)
-    total = len(articles)
-    weight = {f: math.log(1 + total / len(h)) for f, h in holders.items() if 1 < len(h) <= MAX_SHARED_BY}
+    total, cap = len(articles), max_shared_by(len(articles))
+    # integer weights, so sums are exact and ties break the same way every run
+    weight = {f: int(1000 * math.log(1 + total / len(h))) for f, h in holders.items() if 1 < len(h) <= cap}
     result = []
     for index, article in enumerate(articles):
         scores: Counter = Counter()
         for feature in features[index]:
             if feature in weight:
+                w = weight[feature]
                 for other in holders[feature]:
-                    scores[other] += weight[feature]
+                    scores[other] += w
         scores.pop(index, None)
-        best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))
+        # newest first among equals: lower index wins a tie (nlargest keeps the first of equals)
+        best = heapq.nlargest(limit, sorted(scores.items()), key=itemgetter(1))
         result.append(replace(article, related=tuple(articles[i].id for i, _ in best)))
     return tuple(result)
