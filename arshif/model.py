@@ -53,6 +53,36 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Tag:
+    """A tag from the curated vocabulary (content/tags.toml), or one a curator used without defining it."""
+
+    id: str
+    name: str
+    origin: Path | None = None
+    line: int | None = None
+    description: str = ""
+    match: tuple[str, ...] = ()  # words or phrases that apply the tag by rule
+    min_mentions: int = 1  # rule matches in the body needed (a headline match always applies it)
+
+    @property
+    def path(self) -> str:
+        return tag_path(self.id)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A newspaper or agency named in the articles' metadata."""
+
+    key: str  # as written in metadata.csv or front matter
+    name: str  # as shown to readers (archive.toml [sources] may rename it)
+    slug: str
+
+    @property
+    def path(self) -> str:
+        return source_path(self.slug)
+
+
+@dataclass(frozen=True)
 class Paragraph:
     text: str
     line: int  # line in the source file, for messages
@@ -74,6 +104,7 @@ class Article:
     markdown: str = ""  # a Markdown article's source, re-rendered when its mentions are linked
     digest: str = ""  # hash of the source file's text: says whether the article changed
     mentions: tuple[Mention, ...] = ()  # set by the entity step
+    tag_ids: tuple[str, ...] = ()  # set by the tag step: the curators' tags and the rules' 
     related: tuple[str, ...] = ()  # ids of related articles, best first
 
     @property
@@ -107,6 +138,7 @@ class Archive:
     pages: tuple[Page, ...]
     entities: tuple[Entity, ...] = ()
     entity_stats: dict = field(default_factory=dict)  # entity id -> EntityStats, set by the entity step
+    tags: tuple[Tag, ...] = ()  # the vocabulary, then tags used but not defined (set by the tag step)
 
 
 @dataclass(frozen=True)
@@ -134,6 +166,20 @@ def entity_path(entity_id: str, page_number: int = 1) -> str:
 
 
 ENTITY_INDEX_PATH = "entities/index.html"
+TAG_INDEX_PATH = "tags/index.html"
+SOURCE_INDEX_PATH = "sources/index.html"
+
+
+def tag_path(tag_id: str, page_number: int = 1) -> str:
+    return f"tags/{tag_id}.html" if page_number == 1 else f"tags/{tag_id}-{page_number}.html"
+
+
+def tag_feed_path(tag_id: str) -> str:
+    return f"tags/{tag_id}.xml"
+
+
+def source_path(slug: str, page_number: int = 1) -> str:
+    return f"sources/{slug}.html" if page_number == 1 else f"sources/{slug}-{page_number}.html"
 
 
 def home_path(page_number: int) -> str:

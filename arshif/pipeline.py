@@ -11,6 +11,7 @@ from pathlib import Path
 from .cache import BuildCache
 from .enrich.entities import link_entities, lint_entities
 from .enrich.related import with_related
+from .enrich.tags import tag_articles
 from .enrich.suggest import as_toml, suggest_entities
 from .errors import BuildError, Problems, fail
 from .load import load_archive
@@ -82,6 +83,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
 def enrich(archive: Archive, problems: Problems, cache: BuildCache | None = None) -> Archive:
     """The enrich steps, in order: each returns a new archive."""
     archive = link_entities(archive, cache)
+    archive = tag_articles(archive)
     return replace(archive, articles=with_related(archive.articles))
 
 

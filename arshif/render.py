@@ -7,6 +7,7 @@ yielded one at a time so the writer can stream them to disk.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import uuid
 from collections import Counter
@@ -83,6 +84,10 @@ class Renderer:
         self.views = [self._view(a) for a in archive.articles]
         self.view_of = {v.article.id: v for v in self.views}
         self.entities = {e.id: e for e in archive.entities}
+        self.tags = {t.id: t for t in archive.tags}
+        self.tag_views = _group(self.views, lambda v: v.article.tag_ids)
+        self.sources = _sources(archive.articles, self.settings)
+        self.source_views = _group(self.views, lambda v: (v.article.source,) if v.article.source else ())
         self.base_key = page_key(_templates_digest(template_dirs), repr(self.settings), tuple(self._nav()), repr(archive.entities))
 
     def _digits(self, value) -> str:
@@ -112,6 +117,8 @@ class Renderer:
         yield from self.home_pages()
         yield from self.archive_pages()
         yield from self.entity_pages()
+        yield from self.tag_pages()
+        yield from self.source_pages()
         for page in self.archive.pages:
             yield page.path, None, functools.partial(
                 self._render, "page.html", page.path, title=page.title, description=page.summary, page=page)
@@ -142,6 +149,10 @@ class Renderer:
         items = [("الرئيسية", model.home_path(1)), ("الأرشيف", model.ARCHIVE_INDEX_PATH)]
         if self.archive.entities:
             items.append(("الأعلام", model.ENTITY_INDEX_PATH))
+        if self.tag_views:
+            items.append(("الوسوم", model.TAG_INDEX_PATH))
+        if self.source_views:
+            items.append(("المصادر", model.SOURCE_INDEX_PATH))
         return items + [(p.title, p.path) for p in self.archive.pages]
 
     # -- articles -------------------------------------------------------------
@@ -163,6 +174,7 @@ class Renderer:
             headline=segments(article.title, [m for m in linked if m.block == HEADLINE]),
             paragraphs=[segments(p.text, [m for m in linked if m.block == i]) for i, p in enumerate(article.paragraphs)],
             named=self._named_entities(article), related=[self.view_of[r] for r in article.related],
+            tags=[self.tags[t] for t in article.tag_ids], source=self.sources.get(article.source),
         )
 
     def _named_entities(self, article: Article) -> list[tuple]:
@@ -175,11 +187,44 @@ class Renderer:
     def _article_key(self, view: ArticleView, newer, older) -> bytes:
         a = view.article
         return page_key(
-            self.base_key, view.list_key, a.digest or tuple(p.text for p in a.paragraphs), a.body_html or "", a.url, a.author, a.tags,
+            self.base_key, view.list_key, a.digest or tuple(p.text for p in a.paragraphs), a.body_html or "", a.url, a.author, a.tag_ids,
             newer.list_key if newer else None, older.list_key if older else None,
             tuple(map(tuple, a.mentions)),  # marshal takes plain tuples only
             tuple(self.view_of[r].list_key for r in a.related),
         )
+
+    # -- tags and sources -----------------------------------------------------
+
+    def tag_pages(self) -> Iterator[PageJob]:
+        if not self.tag_views:
+            return
+        listed = sorted((self.tags[t] for t in self.tag_views), key=lambda t: (-len(self.tag_views[t.id]), t.name))
+        yield model.TAG_INDEX_PATH, None, functools.partial(
+            self._render, "tag_index.html", model.TAG_INDEX_PATH, title="الوسوم",
+            description=f"موضوعات {self.settings.title} وعدد المقالات في كل منها.", tags=listed, counts=self.tag_views)
+        for tag in listed:
+            views = self.tag_views[tag.id]
+            feed = model.tag_feed_path(tag.id)
+            yield from self._paginated(
+                views, functools.partial(model.tag_path, tag.id), "tag.html", f"وسم: {tag.name}",
+                tag.description or f"{self._count(len(views))} عن {tag.name} في {self.settings.title}.",
+                tag_name=tag.name, tag_description=tag.description, total=len(views), feed=feed)
+            yield feed, None, functools.partial(self.feed, views, feed, tag.path, f"{self.settings.title}: {tag.name}")
+
+    def source_pages(self) -> Iterator[PageJob]:
+        if not self.source_views:
+            return
+        listed = sorted(self.source_views, key=lambda s: (-len(self.source_views[s]), self.sources[s].name))
+        yield model.SOURCE_INDEX_PATH, None, functools.partial(
+            self._render, "source_index.html", model.SOURCE_INDEX_PATH, title="المصادر",
+            description=f"الصحف والوكالات التي نُقلت عنها مقالات {self.settings.title}.",
+            sources=[self.sources[s] for s in listed], counts=self.source_views)
+        for key in listed:
+            source, views = self.sources[key], self.source_views[key]
+            yield from self._paginated(
+                views, functools.partial(model.source_path, source.slug), "source.html", f"المصدر: {source.name}",
+                f"{self._count(len(views))} من {source.name} في {self.settings.title}.",
+                source_name=source.name, total=len(views))
 
     # -- entities -------------------------------------------------------------
 
@@ -299,21 +344,24 @@ class Renderer:
 
     # -- feed and sitemap -----------------------------------------------------
 
-    def feed(self) -> str:
+    def feed(self, views=None, path: str = model.FEED_PATH, page: str = "index.html", title: str = "") -> str:
+        """An Atom feed of the newest articles (of the archive, or of one tag)."""
         base = self.settings.base_url
+        views = self.views if views is None else views
         entries = [
             {
                 "view": v,
                 "id": model.absolute_url(base, v.path) if base else self._urn(v.article.id),
-                "href": model.absolute_url(base, v.path) if base else relative_url(model.FEED_PATH, v.path),
+                "href": model.absolute_url(base, v.path) if base else relative_url(path, v.path),
                 "updated": _timestamp(v.article.date) if v.article.date else _iso(self.updated),
             }
-            for v in self.views[: self.settings.feed_size]
+            for v in views[: self.settings.feed_size]
         ]
-        home = model.absolute_url(base, "index.html") if base else "index.html"
+        home = model.absolute_url(base, page) if base else relative_url(path, page)
         return self.env.get_template("feed.xml").render(
-            entries=entries, home=home, feed_id=base or self._urn(""), updated=_iso(self.updated),
-            self_href=model.absolute_url(base, model.FEED_PATH) if base else "",
+            entries=entries, home=home, feed_id=model.absolute_url(base, path) if base else self._urn(path),
+            updated=_iso(self.updated), feed_title=title or self.settings.title,
+            self_href=model.absolute_url(base, path) if base else "",
         )
 
     def _urn(self, name: str) -> str:
@@ -325,6 +373,27 @@ class Renderer:
         urls += [(model.absolute_url(base, v.path), v.date_iso) for v in self.views]
         urls += [(model.absolute_url(base, p.path), "") for p in self.archive.pages]
         return self.env.get_template("sitemap.xml").render(urls=urls)
+
+
+def _group(views, keys_of) -> dict[str, list]:
+    """Views under each of their keys (tags, sources), newest first as the views are."""
+    groups: dict[str, list] = {}
+    for view in views:
+        for key in keys_of(view):
+            groups.setdefault(key, []).append(view)
+    return groups
+
+
+def _sources(articles, settings) -> dict[str, model.Source]:
+    """Every source named in the articles, with the name readers see and an ASCII-safe slug."""
+    found = {}
+    for article in articles:
+        key = article.source
+        if key and key not in found:
+            plain = key.lower()
+            slug = plain if re.fullmatch(r"[a-z0-9][a-z0-9-]*", plain) else "source-" + hashlib.blake2b(key.encode(), digest_size=4).hexdigest()
+            found[key] = model.Source(key, settings.source_name(key), slug)
+    return found
 
 
 ENTITY_TYPE_NAMES = {"person": "شخص", "organization": "منظمة أو جهة", "place": "مكان", "event": "حدث", "other": "علم آخر"}

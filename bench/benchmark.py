@@ -7,17 +7,20 @@ Run from the repository root:
     .venv/bin/python bench/benchmark.py --articles 2000   # only the first 2,000
     .venv/bin/python bench/benchmark.py --corpus ../shared/corpus --skip-hugo
     .venv/bin/python bench/benchmark.py --json /tmp/bench.json
+    .venv/bin/python bench/benchmark.py --no-entities --skip-matcher   # plain pages, no matcher section
 
 What it does:
 1. Unpacks the corpus (by default ../shared/corpus/bench-20k.tar.xz) into a temporary
    folder outside the repository; the corpus licence forbids copying it into the repo.
-2. Lays the first N articles out as an arshif archive (seeds/ + content/metadata.csv),
-   builds it with build.py in a fresh subprocess, and reports time, peak memory,
-   output size and file count.
+2. Lays the first N articles out as an arshif archive (seeds/ + content/metadata.csv, and
+   the repository's content/entities.toml unless --no-entities), builds it with build.py
+   in a fresh subprocess, and reports time, peak memory, output size and file count.
 3. Rebuilds with no change, then after appending a paragraph to one article.
 4. Converts the same articles to Pelican and Hugo input, builds each with its own tool,
    measured the same way, and prints arshif's time as a ratio to theirs.
-5. Prints a summary table and, with --json PATH, writes it as JSON.
+5. Measures the entity matcher alone: MB of article text per second that Matcher.find
+   gets through on one core, with 1,000, 10,000 and 50,000 aliases (skip: --skip-matcher).
+6. Prints a summary table and, with --json PATH, writes it as JSON.
 
 Pelican: .venv/bin/pip install 'pelican[markdown]==4.12.0'.  Hugo: apt-get install -y hugo.
 A missing tool is skipped with a note; this is a benchmark, not a test.
@@ -30,23 +33,38 @@ import csv
 import importlib.util
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
 import textwrap
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run as bench/benchmark.py, the repo root is not on the path
+
+from arshif.enrich.matcher import Matcher  # noqa: E402
+from arshif.errors import Problems  # noqa: E402
+from arshif.load.entities import load_entities  # noqa: E402
+from arshif.text import COMMON_WORDS, tokens  # noqa: E402
+
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "bench-20k.tar.xz"
+ENTITIES_FILE = REPO / "content" / "entities.toml"  # the curated list the product ships with
 HOME_PAGE_SIZE = 20  # arshif's default home_page_size; the other tools use the same
 LIST_PAGE_SIZE = 50  # arshif's default list_page_size (month lists)
 FEED_SIZE = 50  # arshif's default feed_size
 REBUILD_TARGET_SECONDS = 2.0
 APPENDED_PARAGRAPH = "فقرة أضيفت لقياس إعادة البناء بعد تغيير مقال واحد."
 LOG_TAIL_LINES = 15
+MATCHER_TARGET_MB_PER_SECOND = 8.0
+MATCHER_ALIAS_COUNTS = (1_000, 10_000, 50_000)  # 10,000 is the figure the target is for
+MATCHER_TARGET_ALIASES = 10_000
+SYNTHETIC_ALIAS_SEED = 20_000  # fixed, so every run times the same aliases
+SYNTHETIC_DRAWS_PER_ALIAS = 20  # give up drawing after this many tries per alias wanted
 
 # Runs one command and reports its wall time and peak RSS as JSON. It runs in its own
 # process so RUSAGE_CHILDREN covers exactly one tool: ru_maxrss of children is a
@@ -201,7 +219,7 @@ def count_existing(out: Path, relative_paths: list[str]) -> int:
 # -- arshif ---------------------------------------------------------------------
 
 
-def arrange_archive(folder: Path, header: list[str], rows: list[dict], scratch: Path) -> Path:
+def arrange_archive(folder: Path, header: list[str], rows: list[dict], scratch: Path, with_entities: bool) -> Path:
     """seeds/ holds copies (not links), so the rebuild test's edit never touches the corpus."""
     archive = scratch / "archive"
     seeds = archive / "seeds"
@@ -215,7 +233,46 @@ def arrange_archive(folder: Path, header: list[str], rows: list[dict], scratch: 
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
+    if with_entities:
+        # The entity step (entity pages, linked mentions) is part of a real build.
+        shutil.copyfile(ENTITIES_FILE, content / "entities.toml")
     return archive
+
+
+def entity_ids(archive: Path) -> list[str]:
+    """Ids in the archive's entities.toml, or none without one; read here so a broken file shows in arshif's log, not ours."""
+    path = archive / "content" / "entities.toml"
+    if not path.is_file():
+        return []
+    return [entity.id for entity in load_entities(path, Problems())]
+
+
+def entity_output(out: Path, ids: list[str], articles: list[Article]) -> dict:
+    """What the entity step left in the site: a page per entity, the index, linked mentions in article pages."""
+    linked = [_linked_mentions(out / f"articles/{a.id}.html") for a in articles]
+    return {
+        "entities": len(ids),
+        "entity_pages": count_existing(out, [f"entities/{i}.html" for i in ids]),
+        "entity_index": (out / "entities/index.html").is_file(),
+        "linked_mentions": sum(linked),
+        "articles_with_links": sum(1 for n in linked if n),
+    }
+
+
+def _linked_mentions(page: Path) -> int:
+    # The class templates/_segments.html gives a mention's link; the tag list under an article has none.
+    return page.read_text(encoding="utf-8").count('<a class="entity"') if page.is_file() else 0
+
+
+def report_entity_output(result: Result, figures: dict) -> None:
+    result.extra["entity_output"] = figures
+    print(f"  entity pages: {figures['entity_pages']:,} of {figures['entities']:,}"
+          f"{'' if figures['entity_index'] else ', NO entities/index.html'}; "
+          f"{figures['linked_mentions']:,} linked mentions in {figures['articles_with_links']:,} article pages")
+    if result.status != "ok":
+        return
+    if figures["entity_pages"] != figures["entities"] or not figures["entity_index"]:
+        result.note = (result.note + "; " if result.note else "") + f"only {figures['entity_pages']} of {figures['entities']} entity pages found"
 
 
 def arshif_command(archive: Path, out: Path) -> list[str]:
@@ -223,17 +280,22 @@ def arshif_command(archive: Path, out: Path) -> list[str]:
 
 
 def bench_arshif(archive: Path, articles: list[Article], scratch: Path) -> Result:
-    print(f"arshif: building {len(articles):,} articles ...", flush=True)
+    ids = entity_ids(archive)
+    with_what = f"with {len(ids):,} entities from content/entities.toml" if ids else "without entities"
+    print(f"arshif: building {len(articles):,} articles {with_what} ...", flush=True)
     out = scratch / "out-arshif"
     run = measure(arshif_command(archive, out), scratch / "arshif-build.log", cwd=REPO)
     result = fill_result(Result("arshif", articles=len(articles)), run, out, count_existing(out, [f"articles/{a.id}.html" for a in articles]))
+    result.extra["entities"] = len(ids)
+    if ids:
+        report_entity_output(result, entity_output(out, ids, articles))
     cache = out.parent / f".{out.name}.arshif-cache"  # kept beside the output, not in it
     if cache.is_file():
         result.extra["cache_mb"] = cache.stat().st_size / 1e6
         print(f"  arshif's build cache beside the output: {result.extra['cache_mb']:,.1f} MB")
     warnings = [line for line in run.log.read_text(errors="replace").splitlines() if line.strip()]
     if warnings and run.returncode == 0:
-        result.note = f"{len(warnings)} line(s) of warnings; see {run.log}"
+        result.note = (result.note + "; " if result.note else "") + f"{len(warnings)} line(s) of warnings; see {run.log}"
         print(f"  arshif printed {len(warnings)} line(s) of warnings, first: {warnings[0]}")
     return result
 
@@ -434,6 +496,100 @@ def bench_hugo(articles: list[Article], scratch: Path) -> Result:
     return result
 
 
+# -- the entity matcher alone -----------------------------------------------------
+
+# One alias list per size. The repo's real aliases come first; synthetic ones fill the
+# rest, drawn as 1-3 consecutive words at random places in the corpus text, so they
+# start with words the text really uses, as names do, and the matcher's cheap "can a
+# name start here?" test passes as often as it would on a real list this long. Words
+# from COMMON_WORDS and numbers are skipped: no curator would list them as names.
+
+
+def real_alias_entries() -> list[tuple[str, str, bool]]:
+    """(alias, entity id, is adjective) for every alias and adjective in the repo's entities.toml."""
+    entries = []
+    for entity in load_entities(ENTITIES_FILE, Problems()):
+        entries += [(alias, entity.id, False) for alias in entity.aliases]
+        entries += [(adjective, entity.id, True) for adjective in entity.adjectives]
+    return entries
+
+
+def synthetic_aliases(paragraphs: list[str], count: int, taken: set[tuple[str, ...]]) -> list[str]:
+    """`count` distinct name-like word sequences from the corpus, the same ones on every run
+    (fewer if a small --articles leaves too few: the draws are capped so it always ends)."""
+    rng = random.Random(SYNTHETIC_ALIAS_SEED)
+    found: list[str] = []
+    seen = set(taken)
+    for _ in range(count * SYNTHETIC_DRAWS_PER_ALIAS):
+        if len(found) == count:
+            break
+        words = tokens(rng.choice(paragraphs))
+        if not words:
+            continue
+        length = rng.randint(1, 3)
+        start = rng.randrange(len(words))
+        chosen = tuple(words[start : start + length])
+        if chosen in seen or not all(_name_like(w) for w in chosen):
+            continue
+        seen.add(chosen)
+        found.append(" ".join(chosen))
+    return found
+
+
+def _name_like(word: str) -> bool:
+    return len(word) > 1 and word.isalpha() and word not in COMMON_WORDS
+
+
+def alias_lists(paragraphs: list[str], sizes: tuple[int, ...]) -> dict[int, list[tuple[str, str, bool]]]:
+    """For each size, the real aliases topped up with synthetic ones; a smaller list is the start of a larger."""
+    real = real_alias_entries()
+    fill = synthetic_aliases(paragraphs, max(sizes) - min(len(real), max(sizes)), {tuple(tokens(a)) for a, _, _ in real})
+    synthetic = [(alias, f"synthetic-{n}", False) for n, alias in enumerate(fill)]
+    return {size: (real + synthetic)[:size] for size in sizes}
+
+
+def time_matcher(entries: list[tuple[str, str, bool]], paragraphs: list[str], megabytes: float) -> dict:
+    """One pass of Matcher.find over every paragraph, in this process, on one core."""
+    started = time.perf_counter()
+    matcher = Matcher(entries)
+    built = time.perf_counter()
+    matches = sum(len(matcher.find(text)) for text in paragraphs)
+    seconds = time.perf_counter() - built
+    speed = megabytes / seconds
+    return {"aliases": len(entries), "synthetic_aliases": sum(1 for _, e, _ in entries if e.startswith("synthetic-")),
+            "build_seconds": built - started, "megabytes": megabytes, "seconds": seconds,
+            "mb_per_second": speed, "matches": matches, "meets_target": speed >= MATCHER_TARGET_MB_PER_SECOND}
+
+
+def corpus_paragraphs(folder: Path, rows: list[dict]) -> list[str]:
+    """Each non-empty line of each article file (headline included), as the build hands them to the matcher."""
+    lines = []
+    for row in rows:
+        text = (folder / "articles" / row["file"]).read_text(encoding="utf-8-sig")
+        lines += [line.strip() for line in text.split("\n") if line.strip()]
+    return lines
+
+
+def bench_matcher(folder: Path, rows: list[dict]) -> dict:
+    paragraphs = corpus_paragraphs(folder, rows)
+    megabytes = sum(len(p.encode("utf-8")) for p in paragraphs) / 1e6
+    print(f"matcher: drawing up to {max(MATCHER_ALIAS_COUNTS):,} aliases; timing Matcher.find over "
+          f"{len(paragraphs):,} paragraphs ({megabytes:,.1f} MB) on one core ...", flush=True)
+    lists = alias_lists(paragraphs, MATCHER_ALIAS_COUNTS)
+    runs = [time_matcher(lists[size], paragraphs, megabytes) for size in MATCHER_ALIAS_COUNTS]
+    for run in runs:
+        print("  " + matcher_line(run), flush=True)
+    return {"target_mb_per_second": MATCHER_TARGET_MB_PER_SECOND, "target_aliases": MATCHER_TARGET_ALIASES,
+            "synthetic_seed": SYNTHETIC_ALIAS_SEED, "paragraphs": len(paragraphs), "runs": runs}
+
+
+def matcher_line(run: dict) -> str:
+    verdict = "meets" if run["meets_target"] else "MISSES"
+    return (f"{run['aliases']:,} aliases ({run['synthetic_aliases']:,} synthetic): {run['megabytes']:,.1f} MB in "
+            f"{run['seconds']:.2f} s = {run['mb_per_second']:.2f} MB/s, {run['matches']:,} matches; "
+            f"{verdict} the {MATCHER_TARGET_MB_PER_SECOND:.0f} MB/s target")
+
+
 # -- reporting ------------------------------------------------------------------
 
 
@@ -467,26 +623,34 @@ def _cell(value, spec: str, width: int) -> str:
     return ("-" if value is None else format(value, spec)).rjust(width)
 
 
-def print_summary(results: list[Result], rebuilds: dict | None, comparisons: list[str]) -> None:
+def print_summary(results: list[Result], rebuilds: dict | None, matcher: dict | None, comparisons: list[str]) -> None:
     print("\n== summary ==")
     print(summary_table(results))
+    entities = results[0].extra.get("entities", 0) if results else 0
+    print(f"arshif built {'with ' + format(entities, ',') + ' entities' if entities else 'without entities'}")
     if rebuilds:
         print(f"arshif rebuild: no change {rebuilds['unchanged_seconds']:.2f} s, one article changed "
               f"{rebuilds['one_changed_seconds']:.2f} s (target < {REBUILD_TARGET_SECONDS:.0f} s)"
               + ("" if rebuilds["edit_shown"] else "; PROBLEM: the changed article's page was not updated"))
+    if matcher:
+        for run in matcher["runs"]:
+            print("matcher, " + matcher_line(run))
     for line in comparisons:
         print(line)
 
 
-def write_json(path: Path, args: argparse.Namespace, results: list[Result], rebuilds: dict | None, comparisons: list[str]) -> None:
+def write_json(path: Path, args: argparse.Namespace, results: list[Result], rebuilds: dict | None, matcher: dict | None,
+               comparisons: list[str]) -> None:
     report = {
         "corpus": str(args.corpus),
         "articles": results[0].articles if results else 0,
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
         "arshif": arshif_version(),
+        "entities_file": None if args.no_entities else str(ENTITIES_FILE),
         "results": [asdict(r) for r in results],
         "arshif_rebuild": rebuilds,
+        "matcher": matcher,
         "comparisons": comparisons,
     }
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -504,6 +668,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-pelican", action="store_true", help="do not build with Pelican")
     parser.add_argument("--skip-hugo", action="store_true", help="do not build with Hugo")
     parser.add_argument("--skip-rebuild", action="store_true", help="do not measure arshif's rebuilds")
+    parser.add_argument("--no-entities", action="store_true",
+                        help="build arshif without content/entities.toml (by default the repo's list is copied in)")
+    parser.add_argument("--skip-matcher", action="store_true", help="do not time the entity matcher alone")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the summary as JSON to PATH")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (inputs, outputs, logs) and print its path")
     args = parser.parse_args(argv)
@@ -529,8 +696,9 @@ def run_benchmark(args: argparse.Namespace, scratch: Path) -> None:
     folder = corpus_folder(args.corpus.resolve(), scratch)
     header, rows = read_rows(folder, args.articles)
     articles = [read_article(folder, row) for row in rows]
-    archive = arrange_archive(folder, header, rows, scratch)
+    archive = arrange_archive(folder, header, rows, scratch, with_entities=not args.no_entities)
     print(f"{len(articles):,} articles from {folder}; working in {scratch}", flush=True)
+    print("entities: none (--no-entities)" if args.no_entities else f"entities: {ENTITIES_FILE.relative_to(REPO)} copied into the archive", flush=True)
 
     ours = bench_arshif(archive, articles, scratch)
     rebuilds = None if args.skip_rebuild or ours.status != "ok" else bench_rebuilds(archive, articles, scratch)
@@ -543,11 +711,15 @@ def run_benchmark(args: argparse.Namespace, scratch: Path) -> None:
         print("Hugo: skipped (--skip-hugo)")
     else:
         results.append(bench_hugo(articles, scratch))
+    # Last, after every build: it runs in this process and must not share the cores with one.
+    matcher = None if args.skip_matcher else bench_matcher(folder, rows)
+    if args.skip_matcher:
+        print("matcher: skipped (--skip-matcher)")
 
     comparisons = [line for other in results[1:] if (line := comparison(ours, other))]
-    print_summary(results, rebuilds, comparisons)
+    print_summary(results, rebuilds, matcher, comparisons)
     if args.json:
-        write_json(args.json, args, results, rebuilds, comparisons)
+        write_json(args.json, args, results, rebuilds, matcher, comparisons)
 
 
 def main(argv: list[str] | None = None) -> int:

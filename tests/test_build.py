@@ -41,7 +41,8 @@ def test_small_archive_pages(small_archive, tmp_path):
     assert '<html lang="ar" dir="rtl">' in html
     assert '<time datetime="2015-08-01">١ أغسطس ٢٠١٥</time>' in html
     assert "١٦ شوال ١٤٣٦ هـ" in html  # the Hijri date beside it
-    assert '<a class="source" href="https://example.com/a" rel="external noopener">okaz</a>' in html
+    assert '<a class="source" href="../sources/okaz.html">okaz</a>' in html  # the source's page
+    assert '<a class="original" href="https://example.com/a" rel="external noopener">' in html  # and the original
     assert 'rel="next" href="../articles/002_b.html"' not in html  # 002 is older: it is "prev"
     assert 'rel="prev" href="../articles/002_b.html"' in html
     assert broken_links(out) == []

@@ -32,11 +32,13 @@ class Match:
 
 
 class Matcher:
-    def __init__(self, entries: list[tuple[str, str, bool]]):
-        """entries: (alias text, entity id, is adjective)."""
+    def __init__(self, entries: list[tuple], clitics: bool = True):
+        """entries: (alias text or its normalised words, entity id, is adjective). With
+        `clitics`, a first word is also found after a proclitic; without, the entries
+        list every written form themselves."""
         self.trie: dict = {}
         for alias, entity, adjective in entries:
-            words = tokens(alias)
+            words = alias if isinstance(alias, tuple) else tokens(alias)
             if not words:
                 continue
             node = self.trie
@@ -49,7 +51,7 @@ class Matcher:
                 node[END] = (entity, adjective)
         # written first word -> the alias first words it can stand for (itself, or after a proclitic)
         self.starts: dict[str, tuple[str, ...]] = {word: (word,) for word in self.trie}
-        for word in self.trie:
+        for word in self.trie if clitics else ():
             for form in clitic_forms(word):
                 self.starts[form] = self.starts.get(form, ()) + (word,)
 

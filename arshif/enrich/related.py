@@ -14,8 +14,8 @@ RELATED_SHOWN = 5
 
 
 def article_features(article: Article) -> set[str]:
-    """What an article can share with another: the entities it names (tags join later)."""
-    return {"entity:" + m.entity for m in article.mentions}
+    """What an article can share with another: the entities it names and its tags."""
+    return {"entity:" + m.entity for m in article.mentions} | {"tag:" + t for t in article.tag_ids}
 
 
 def max_shared_by(total: int) -> int:

@@ -14,6 +14,7 @@ from .entities import load_entities
 from .markdown_files import load_markdown_article, load_page
 from .metadata import MetadataRow, load_metadata
 from .seeds import load_seed
+from .tags import load_tags
 
 
 def source_files(root: Path, folder: str, suffix: str) -> list[Path]:
@@ -39,11 +40,13 @@ def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCach
     articles = _unique(seeds + [a for a in curated if a], problems)
     entities_path = root / "content" / "entities.toml"
     entities = load_entities(entities_path, problems) if entities_path.is_file() else ()
+    tags_path = root / "content" / "tags.toml"
+    tags = load_tags(tags_path, problems) if tags_path.is_file() else ()
     if problems.errors:
         raise BuildError(problems.errors)
     articles.sort(key=lambda a: a.sort_key, reverse=True)
     pages = sorted((p for p in pages if p), key=lambda p: p.slug)
-    return Archive(root=root, settings=settings, articles=tuple(articles), pages=tuple(pages), entities=entities)
+    return Archive(root=root, settings=settings, articles=tuple(articles), pages=tuple(pages), entities=entities, tags=tags)
 
 
 def _counted(paths, progress):

@@ -1,0 +1,106 @@
+"""Tag step: the curators' tags and the vocabulary's rules, applied to every article.
+
+A rule word is a curated stem: it matches the stem with the suffixes allowed after
+it (إرهاب: إرهابي، الإرهابية، الإرهابيين) once proclitics and the article are set
+aside (وللإرهاب), and nothing else. Root-based stemmers were measured and rejected:
+ISRI merges رهبان (monks) with إرهاب; a stem plus a closed suffix list does not.
+Broken plurals (صاروخ/صواريخ) are listed by the curator as words of their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import replace
+
+from ..model import Archive, Article, Tag
+from ..text import PROCLITICS, normalise, tokens
+from .matcher import Matcher
+
+# What may follow a stem (normalised: ة is written ه): nisba adjectives, sound plurals, duals, pronouns.
+SUFFIXES = ("", "ي", "يه", "يين", "يون", "ين", "ون", "ات", "يات", "ان", "يا", "ه", "ها", "هم")
+
+
+def _cores(word: str, suffixes=SUFFIXES) -> set[str]:
+    """The word with each allowed suffix. A final ة (normalised ه) becomes ت before a
+    pronoun (صحته) and gives way to the plural ات (منظمات); it does not give way to the
+    nisba ي: that would read العمري (a surname) as a form of العمرة, and السعودية as
+    السعودة. A curator lists nisba forms like صحي themselves."""
+    cores = {word + s for s in suffixes}
+    if word.endswith("ه") and len(word) >= 3 and "" in suffixes and len(suffixes) > 1:
+        cores |= {word[:-1] + "ت" + s for s in ("ه", "ها", "هم", "ي", "نا")} | {word[:-1] + "ات"}
+    return cores
+
+
+def word_forms(word: str, suffixes=SUFFIXES) -> set[str]:
+    """Every normalised written form a rule word matches: with or without the article, after a proclitic."""
+    stem = normalise(word)
+    if stem.startswith("ال") and len(stem) > 4:
+        stem = stem[2:]
+    forms = set()
+    for core in _cores(stem, suffixes):
+        forms.add(core)
+        forms.add("ال" + core)
+        for prefix in PROCLITICS:
+            forms.add(prefix + core)
+            forms.add(prefix + ("ل" + core if prefix.endswith("ل") else "ال" + core))  # ل + ال is written لل
+    return forms
+
+
+def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
+    """Every form of a rule, as normalised words: the first word after a proclitic or the
+    article, the last with its suffixes (and its article only if the rule writes it)."""
+    words = tokens(phrase)
+    if len(words) == 1:
+        return [(form,) for form in sorted(word_forms(words[0]))]
+    firsts = word_forms(words[0], suffixes=("",))
+    last = words[-1]
+    lasts = {"ال" + c for c in _cores(last[2:])} if last.startswith("ال") and len(last) > 4 else _cores(last)
+    middle = tuple(words[1:-1])
+    return [(first, *middle, final) for first in sorted(firsts) for final in sorted(lasts)]
+
+
+def tag_matcher(tags: tuple[Tag, ...]) -> Matcher:
+    """One matcher for every rule; a form that two tags share applies both (joined ids)."""
+    owners: dict[str, set[str]] = {}
+    for tag in tags:
+        for rule in tag.match:
+            for form in phrase_forms(rule):
+                owners.setdefault(form, set()).add(tag.id)
+    return Matcher([(form, " ".join(sorted(ids)), False) for form, ids in owners.items()], clitics=False)
+
+
+def rule_tags(article: Article, matcher: Matcher, minimum: dict[str, int]) -> set[str]:
+    """Tags whose rules match the headline once, or the body at least min_mentions times."""
+    in_headline = {t for m in matcher.find(article.title) if m.entity for t in m.entity.split()}
+    in_body: Counter = Counter(t for p in article.paragraphs for m in matcher.find(p.text) if m.entity for t in m.entity.split())
+    return in_headline | {t for t, n in in_body.items() if n >= minimum[t]}
+
+
+def tag_articles(archive: Archive) -> Archive:
+    """Articles with their tag ids (curators' first, then the rules'), and the archive's tags."""
+    vocabulary = {t.id: t for t in archive.tags}
+    by_name = {normalise(t.name): t.id for t in archive.tags}
+    extra: dict[str, Tag] = {}
+    matcher = tag_matcher(archive.tags) if any(t.match for t in archive.tags) else None
+    minimum = {t.id: t.min_mentions for t in archive.tags}
+    articles = []
+    for article in archive.articles:
+        ids = [_tag_id(name, vocabulary, by_name, extra) for name in article.tags]
+        if matcher is not None:
+            ids += sorted(rule_tags(article, matcher, minimum))
+        articles.append(replace(article, tag_ids=tuple(dict.fromkeys(ids))))
+    tags = tuple(archive.tags) + tuple(sorted(extra.values(), key=lambda t: t.name))
+    return replace(archive, articles=tuple(articles), tags=tags)
+
+
+def _tag_id(name: str, vocabulary: dict, by_name: dict, extra: dict) -> str:
+    """A curator's tag by id or by name; a tag not in the vocabulary still gets a page."""
+    if name in vocabulary:
+        return name
+    key = normalise(name)
+    if key in by_name:
+        return by_name[key]
+    tag_id = "tag-" + hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
+    extra.setdefault(tag_id, Tag(tag_id, name))
+    return tag_id
