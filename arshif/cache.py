@@ -35,7 +35,7 @@ class BuildCache:
         self.seeds: dict[str, tuple] = seeds or {}
         self.pages: dict[str, bytes] = pages or {}
         self.site_id = site_id  # (device, inode) of the output's marker file when these pages were written
-        self.found_mentions: dict[str, tuple] = mentions or {}  # article id -> (key, raw mentions)
+        self.found_mentions: dict[tuple, tuple] = mentions or {}  # (scan, article id) -> (key, raw matches)
         self.new_seeds: dict[str, tuple] = {}
         self.new_pages: dict[str, bytes] = {}
         self.new_mentions: dict[str, tuple] = {}
@@ -62,13 +62,13 @@ class BuildCache:
     def remember_seed(self, path: Path, info: os.stat_result, parsed: tuple) -> None:
         self.new_seeds[str(path)] = (info.st_size, info.st_mtime_ns, parsed)
 
-    def mentions(self, article_id: str, key: bytes):
-        """The mentions found in an article last time, if its text and the entity list are the same."""
-        entry = self.found_mentions.get(article_id)
+    def mentions(self, scan: str, article_id: str, key: bytes):
+        """What a scan (entities, tags) found in an article last time, if its text and the list are the same."""
+        entry = self.found_mentions.get((scan, article_id))
         return entry[1] if entry is not None and entry[0] == key else None
 
-    def remember_mentions(self, article_id: str, key: bytes, found: tuple) -> None:
-        self.new_mentions[article_id] = (key, found)
+    def remember_mentions(self, scan: str, article_id: str, key: bytes, found: tuple) -> None:
+        self.new_mentions[(scan, article_id)] = (key, found)
 
     def unchanged(self, rel_path: str, key: bytes | None) -> bool:
         """True when the page was written by the previous build from the same inputs."""

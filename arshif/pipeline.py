@@ -83,7 +83,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
 def enrich(archive: Archive, problems: Problems, cache: BuildCache | None = None) -> Archive:
     """The enrich steps, in order: each returns a new archive."""
     archive = link_entities(archive, cache)
-    archive = tag_articles(archive)
+    archive = tag_articles(archive, cache)
     return replace(archive, articles=with_related(archive.articles))
 
 

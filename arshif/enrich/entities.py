@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections import Counter
 from dataclasses import replace
@@ -17,6 +15,7 @@ from ..load.markdown_files import render_markdown
 from ..model import HEADLINE, Archive, Article, Entity, EntityArticle, EntityStats, Mention, entity_path, relative_url
 from ..text import COMMON_WORDS, tokens
 from .matcher import Matcher
+from .scan import scan_articles
 
 _SKIP_TAGS = {"a", "code", "pre"}
 COMPANIONS_SHOWN = 10
@@ -40,53 +39,9 @@ def link_entities(archive: Archive, cache: BuildCache | None = None) -> Archive:
         return archive
     matcher = entity_matcher(archive.entities)
     policy = archive.settings.link_mentions
-    entities_key = page_key(repr(archive.entities))
-    keys = [page_key(entities_key, a.title, a.digest or tuple(p.text for p in a.paragraphs)) for a in archive.articles]
-    cached = [cache.mentions(a.id, key) if cache else None for a, key in zip(archive.articles, keys)]
-    missing = [i for i, found in enumerate(cached) if found is None]
-    for i, found in zip(missing, find_mentions(matcher, [archive.articles[i] for i in missing])):
-        cached[i] = found
-    if cache is not None:
-        for article, key, found in zip(archive.articles, keys, cached):
-            cache.remember_mentions(article.id, key, found)
-    articles = tuple(_with_mentions(a, found, matcher, policy) for a, found in zip(archive.articles, cached))
+    found = scan_articles("entities", matcher, page_key(repr(archive.entities)), archive.articles, cache)
+    articles = tuple(_with_mentions(a, matches, matcher, policy) for a, matches in zip(archive.articles, found))
     return replace(archive, articles=articles, entity_stats=entity_stats(archive.entities, articles))
-
-
-# -- finding mentions, on every core --------------------------------------------
-
-PARALLEL_FROM = 2000  # articles; below this, starting processes costs more than it saves
-_SHARED: dict = {}  # what forked workers inherit instead of receiving it pickled
-
-
-def find_mentions(matcher: Matcher, articles: list[Article]) -> list[tuple]:
-    """For each article, (entity, block, start, end, adjective) of every unambiguous mention."""
-    workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or len(articles) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [_raw_mentions(matcher, a) for a in articles]
-    _SHARED.update(matcher=matcher, articles=articles)
-    try:
-        step = max(200, len(articles) // (workers * 8))
-        chunks = [(start, min(start + step, len(articles))) for start in range(0, len(articles), step)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [found for part in pool.map(_mentions_in_range, chunks) for found in part]
-    finally:
-        _SHARED.clear()
-
-
-def _mentions_in_range(bounds: tuple[int, int]) -> list[tuple]:
-    start, end = bounds
-    return [_raw_mentions(_SHARED["matcher"], _SHARED["articles"][i]) for i in range(start, end)]
-
-
-def _raw_mentions(matcher: Matcher, article: Article) -> tuple:
-    found = []
-    blocks = [(HEADLINE, article.title)] + list(enumerate(p.text for p in article.paragraphs))
-    for block, text in blocks:
-        for match in matcher.find(text):
-            if match.entity is not None:
-                found.append((match.entity, block, match.start, match.end, match.adjective))
-    return tuple(found)
 
 
 def _with_mentions(article: Article, found: tuple, matcher: Matcher, policy: str) -> Article:

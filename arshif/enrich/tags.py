@@ -13,9 +13,11 @@ import hashlib
 from collections import Counter
 from dataclasses import replace
 
-from ..model import Archive, Article, Tag
+from ..cache import BuildCache, page_key
+from ..model import HEADLINE, Archive, Article, Tag
 from ..text import PROCLITICS, normalise, tokens
 from .matcher import Matcher
+from .scan import matches_in, scan_articles
 
 # What may follow a stem (normalised: ة is written ه): nisba adjectives, sound plurals, duals, pronouns.
 SUFFIXES = ("", "ي", "يه", "يين", "يون", "ين", "ون", "ات", "يات", "ان", "يا", "ه", "ها", "هم")
@@ -72,23 +74,29 @@ def tag_matcher(tags: tuple[Tag, ...]) -> Matcher:
 
 def rule_tags(article: Article, matcher: Matcher, minimum: dict[str, int]) -> set[str]:
     """Tags whose rules match the headline once, or the body at least min_mentions times."""
-    in_headline = {t for m in matcher.find(article.title) if m.entity for t in m.entity.split()}
-    in_body: Counter = Counter(t for p in article.paragraphs for m in matcher.find(p.text) if m.entity for t in m.entity.split())
+    return tags_from_matches(matches_in(matcher, article), minimum)
+
+
+def tags_from_matches(found: tuple, minimum: dict[str, int]) -> set[str]:
+    in_headline = {t for ids, block, *_ in found if block == HEADLINE for t in ids.split()}
+    in_body = Counter(t for ids, block, *_ in found if block != HEADLINE for t in ids.split())
     return in_headline | {t for t, n in in_body.items() if n >= minimum[t]}
 
 
-def tag_articles(archive: Archive) -> Archive:
+def tag_articles(archive: Archive, cache: BuildCache | None = None) -> Archive:
     """Articles with their tag ids (curators' first, then the rules'), and the archive's tags."""
     vocabulary = {t.id: t for t in archive.tags}
     by_name = {normalise(t.name): t.id for t in archive.tags}
     extra: dict[str, Tag] = {}
-    matcher = tag_matcher(archive.tags) if any(t.match for t in archive.tags) else None
     minimum = {t.id: t.min_mentions for t in archive.tags}
+    found = [()] * len(archive.articles)
+    if any(t.match for t in archive.tags):
+        rules_key = page_key(tuple((t.id, t.match) for t in archive.tags))
+        found = scan_articles("tags", tag_matcher(archive.tags), rules_key, archive.articles, cache)
     articles = []
-    for article in archive.articles:
+    for article, matches in zip(archive.articles, found):
         ids = [_tag_id(name, vocabulary, by_name, extra) for name in article.tags]
-        if matcher is not None:
-            ids += sorted(rule_tags(article, matcher, minimum))
+        ids += sorted(tags_from_matches(matches, minimum))
         articles.append(replace(article, tag_ids=tuple(dict.fromkeys(ids))))
     tags = tuple(archive.tags) + tuple(sorted(extra.values(), key=lambda t: t.name))
     return replace(archive, articles=tuple(articles), tags=tags)
