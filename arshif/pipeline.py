@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from dataclasses import dataclass, replace
@@ -18,11 +19,13 @@ from .load import load_archive
 from .model import Archive
 from .progress import Progress
 from .render import Renderer
+from .search import search_docs, search_files
 from .write import SiteWriter, check_output_folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATES = REPO_ROOT / "templates"
 FONT_DIR = REPO_ROOT / "node_modules" / "@fontsource" / "noto-naskh-arabic"
+LUNR_DIR = REPO_ROOT / "node_modules" / "lunr"
 FONT_FILES = [f"noto-naskh-arabic-{subset}-{weight}-normal.woff2" for subset in ("arabic", "latin") for weight in (400, 700)]
 
 
@@ -66,7 +69,8 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     pages = 0
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
-        for path, key, render in renderer.pages():
+        search = search_files(search_docs(archive, renderer.views), renderer.base_key)
+        for path, key, render in itertools.chain(renderer.pages(), search):
             same_inputs = cache.unchanged(path, key)  # also records the key for the next build
             if not (reuse and same_inputs and writer.reuse_previous(path)):
                 writer.write(path, render())
@@ -117,8 +121,8 @@ def _updated(archive: Archive, epoch: int | None) -> datetime:
 
 def _check_fonts() -> None:
     missing = [name for name in FONT_FILES if not (FONT_DIR / "files" / name).is_file()]
-    if missing:
-        raise fail(FONT_DIR, None, "the Arabic webfont is not installed", f"run 'npm ci' in {REPO_ROOT} (see the README)")
+    if missing or not (LUNR_DIR / "lunr.min.js").is_file():
+        raise fail(FONT_DIR.parent.parent, None, "the npm packages (the Arabic webfont, lunr.js) are not installed", f"run 'npm ci' in {REPO_ROOT} (see the README)")
 
 
 def _copy_assets(writer, dirs: list[Path]) -> None:
@@ -135,3 +139,5 @@ def _copy_assets(writer, dirs: list[Path]) -> None:
     for name in FONT_FILES:
         writer.copy(FONT_DIR / "files" / name, f"assets/fonts/{name}")
     writer.copy(FONT_DIR / "LICENSE", "assets/fonts/LICENSE.txt")
+    writer.copy(LUNR_DIR / "lunr.min.js", "assets/lunr.min.js")
+    writer.copy(LUNR_DIR / "LICENSE", "assets/lunr-LICENSE.txt")

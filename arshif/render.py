@@ -122,6 +122,9 @@ class Renderer:
         for page in self.archive.pages:
             yield page.path, None, functools.partial(
                 self._render, "page.html", page.path, title=page.title, description=page.summary, page=page)
+        yield model.SEARCH_PATH, None, functools.partial(
+            self._render, "search.html", model.SEARCH_PATH, title="البحث في الأرشيف",
+            description=f"ابحث في مقالات {self.settings.title} بالكلمات، دون اتصال بالإنترنت.")
         yield model.NOT_FOUND_PATH, None, functools.partial(
             self._render, "404.html", model.NOT_FOUND_PATH, title="الصفحة غير موجودة", description=self.settings.description)
         yield model.FEED_PATH, None, self.feed

@@ -129,3 +129,53 @@ COMMON_WORDS = frozenset(normalise(w) for w in """
 وقت الوقت مرة بشكل خاصة عامة عبد أبو بن ابن بنت آل ال وال الي واحد اثنين ثلاث أربع خمس ست سبع ثمان تسع عشر مئة
 ألف مليون مليار نعم وما ولا ولم وفي ومن وعلى وعن وإلى فيما بما مما كما عما لما إنما أما إما
 """.split())
+
+
+# -- the search stemmer ---------------------------------------------------------
+#
+# Light10 (Larkey et al.), the light stemmer that conflated Arabic word families best
+# among those that can run identically in Python and in the browser, extended so that a
+# word and the same word after a proclitic always give one token (بوتين، لبوتين): ل + ال
+# is read as ال (للناتو -> الناتو); then the letters و ف ب ك ل are taken off the front
+# while at least four letters remain, and only before the article; then the article;
+# then Light10's suffixes (with ة written ه), each once, in order, leaving two letters.
+# arshif/templates/static/arshif-text.js is its twin; tests/data/search_vectors.json
+# holds the words both must reduce alike.
+
+CLITIC_LETTERS = "وفبكل"
+STEM_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+MIN_AFTER_CLITIC = 4
+
+
+def stem(word: str) -> str:
+    """The search token of a normalised word (Latin words and numbers are left as they are)."""
+    if not word or not ("\u0621" <= word[0] <= "\u064a"):
+        return word
+    if len(word) >= 5 and (word.startswith("لل") or (word[0] in "وف" and word[1:3] == "لل")):
+        at = word.index("لل")
+        word = word[:at] + "ال" + word[at + 2 :]
+    while word[0] in CLITIC_LETTERS and len(word) - 1 >= MIN_AFTER_CLITIC:
+        word = word[1:]
+    if word.startswith("ال") and len(word) - 2 >= 2:
+        word = word[2:]
+    for suffix in STEM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+    return word
+
+
+def search_tokens(text: str) -> list[str]:
+    """What the search index holds for a text: stems of its words, common words left out."""
+    return [stem(w) for w in tokens(text) if w not in COMMON_WORDS]
+
+
+def text_core_for_js() -> dict:
+    """The data arshif-text.js needs to fold and stem exactly as this module does."""
+    return {
+        "fold": {chr(k): v for k, v in _FOLD.items()},
+        "ignored": IGNORED,
+        "stopWords": sorted(COMMON_WORDS),
+        "cliticLetters": CLITIC_LETTERS,
+        "suffixes": list(STEM_SUFFIXES),
+        "minAfterClitic": MIN_AFTER_CLITIC,
+    }
