@@ -70,12 +70,15 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
         search = search_files(search_docs(archive, renderer.views), renderer.base_key)
+        to_render = []
         for path, key, render in itertools.chain(renderer.pages(), search):
             same_inputs = cache.unchanged(path, key)  # also records the key for the next build
-            if not (reuse and same_inputs and writer.reuse_previous(path)):
-                writer.write(path, render())
+            if reuse and same_inputs and writer.reuse_previous(path):
+                progress.advance()
+            else:
+                to_render.append((path, render))
             pages += 1
-            progress.advance()
+        writer.write_rendered(to_render, progress)
         _copy_assets(writer, template_dirs(root))
         writer.commit()
         if use_cache:

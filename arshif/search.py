@@ -57,25 +57,37 @@ class SearchDoc:
     date: str
     source: str
     summary: str
-    fields: dict  # field name -> the field's search tokens (stems, common words left out)
+    article: Article
+    names: str  # the entities it names
+    tags: str  # its tags' names
+
+    @property
+    def fields(self) -> dict:
+        """Field name -> the field's search tokens (stems, common words left out); made when a shard is built."""
+        a = self.article
+        return {"t": index_tokens(a.title), "n": index_tokens(self.names), "g": index_tokens(self.tags),
+                "s": index_tokens(self.source), "b": index_tokens(" ".join(p.text for p in a.paragraphs))}
+
+    @property
+    def key(self) -> tuple:
+        """Everything the document's part of the index depends on."""
+        a = self.article
+        return (self.ref, self.path, self.title, self.date, self.source, self.summary, self.names, self.tags,
+                a.digest or tuple(p.text for p in a.paragraphs))
 
 
 def search_docs(archive: Archive, views) -> list[SearchDoc]:
     """One document per article, oldest first (so shards fill in date order); `views` are the renderer's, newest first."""
     entity_names = {e.id: e.name for e in archive.entities}
+    tag_names = {t.id: t.name for t in archive.tags}
     docs = []
     for number, view in enumerate(reversed(views)):
         article = view.article
         source = view.source_name
         names = " ".join(entity_names[e] for e in dict.fromkeys(m.entity for m in article.mentions))
-        fields = {
-            "t": index_tokens(article.title),
-            "n": index_tokens(names),
-            "g": index_tokens(" ".join(_tag_names(archive, article))),
-            "s": index_tokens(source),
-            "b": index_tokens(" ".join(p.text for p in article.paragraphs)),
-        }
-        docs.append(SearchDoc(_ref(number), article.path, article.title, view.date_text, source, shorten(view.summary, SUMMARY_SHOWN), fields))
+        tags = " ".join(tag_names.get(t, t) for t in article.tag_ids)
+        docs.append(SearchDoc(_ref(number), article.path, article.title, view.date_text, source,
+                              shorten(view.summary, SUMMARY_SHOWN), article, names, tags))
     return docs
 
 
@@ -87,11 +99,6 @@ def _index_token(word: str) -> str | None:
 def index_tokens(text: str) -> tuple[str, ...]:
     """The text's search tokens: the index pipeline's functions, applied once per distinct word."""
     return tuple(t for t in map(_index_token, tokens(text)) if t)
-
-
-def _tag_names(archive: Archive, article: Article) -> list[str]:
-    names = {t.id: t.name for t in archive.tags}
-    return [names.get(t, t) for t in article.tag_ids]
 
 
 def _ref(number: int) -> str:
@@ -160,7 +167,7 @@ def search_files(docs: list[SearchDoc], base_key: bytes) -> Iterator[tuple[str, 
     """Every file of the search: the shards (each with a key, so an unchanged shard is reused), the manifest, the text data."""
     shards = [docs[start : start + SHARD_SIZE] for start in range(0, len(docs), SHARD_SIZE)]
     for number, shard in enumerate(shards):
-        key = page_key(base_key, "search", number, tuple((d.ref, d.path, d.title, d.date, d.source, d.summary, tuple(d.fields.values())) for d in shard))
+        key = page_key(base_key, "search", number, tuple(d.key for d in shard))
         yield f"search/shard-{number}.js", key, (lambda n=number, s=shard: shard_script(n, s))
     manifest = {"shards": len(shards), "articles": len(docs), "pipeline": list(PIPELINE_LABELS)}
     yield MANIFEST_PATH, None, lambda: f"ARSHIF_SEARCH.manifest({_json(manifest)});\n"

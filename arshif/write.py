@@ -11,9 +11,11 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
 
 from .errors import fail
 
@@ -79,19 +81,40 @@ class SiteWriter:
                 shutil.rmtree(leftover, ignore_errors=True)
 
     def write(self, rel_path: str, content: str | bytes) -> None:
+        self._claim(rel_path)
+        _write_file(self.staging / rel_path, content, self.epoch)
+
+    def _claim(self, rel_path: str) -> None:
+        """Reserve a path in the new site (refusing a second page there) and make its folder."""
         if rel_path in self.written:
             raise fail(None, None, f"two pages would be written to {rel_path}", "rename one of the sources so their ids differ")
         self.written.add(rel_path)
-        target = self.staging / rel_path
-        parent = target.parent
+        parent = (self.staging / rel_path).parent
         if parent not in self._dirs:
             parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(parent)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        with open(target, "wb") as handle:
-            handle.write(data)
-        if self.epoch is not None:
-            os.utime(target, (self.epoch, self.epoch))
+
+    def write_rendered(self, jobs: list[tuple[str, Callable[[], str]]], progress=None) -> None:
+        """Render and write pages; a large batch is spread over the cores (forked workers
+        inherit the jobs and write their own files; the swap still happens only here)."""
+        for rel_path, _ in jobs:
+            self._claim(rel_path)
+        workers = min(os.cpu_count() or 1, 4)
+        if workers < 2 or len(jobs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            for rel_path, render in jobs:
+                _write_file(self.staging / rel_path, render(), self.epoch)
+                if progress is not None:
+                    progress.advance()
+            return
+        _SHARED.update(jobs=jobs, staging=self.staging, epoch=self.epoch)
+        try:
+            ranges = [(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for done in pool.imap_unordered(_write_range, ranges):
+                    if progress is not None:
+                        progress.advance(done)
+        finally:
+            _SHARED.clear()
 
     def previous_site_id(self):
         """Identifies the site now in the output folder: (device, inode) of its marker file."""
@@ -136,6 +159,26 @@ class SiteWriter:
             shutil.rmtree(self.staging, ignore_errors=True)
         else:
             os.rename(self.staging, self.out)
+
+
+PARALLEL_FROM = 400  # pages; fewer are written faster than workers start
+CHUNK = 25  # pages a worker takes at a time: small, so slow pages (search shards) spread out
+_SHARED: dict = {}  # what forked workers inherit: the jobs, the staging folder, the time stamp
+
+
+def _write_range(bounds: tuple[int, int]) -> int:
+    start, end = bounds
+    for rel_path, render in _SHARED["jobs"][start:end]:
+        _write_file(_SHARED["staging"] / rel_path, render(), _SHARED["epoch"])
+    return end - start
+
+
+def _write_file(target: Path, content: str | bytes, epoch: int | None) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with open(target, "wb") as handle:
+        handle.write(data)
+    if epoch is not None:
+        os.utime(target, (epoch, epoch))
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from lunr.pipeline import Pipeline
 
+from arshif.model import Article, Paragraph
 from arshif.pipeline import REPO_ROOT
 from arshif.search import PIPELINE_LABELS, SearchDoc, build_index, compact
 from arshif.text import normalise, stem, tokens
@@ -64,7 +65,7 @@ def expand(c: dict) -> dict:
 
 
 def test_compact_index_expands_to_lunrs_own():
-    docs = [SearchDoc(str(i), f"a{i}.html", "t", "", "", "", {"t": ("روس", "ناتو"), "n": (), "g": (), "s": ("تاس",), "b": ("ارهاب", "وت", "وت", f"w{i}")})
+    docs = [SearchDoc(str(i), f"a{i}.html", "روسيا والناتو", "", "تاس", "", Article(str(i), "روسيا والناتو", (Paragraph(f"الإرهاب بوتين بوتين w{i}", 2),), Path("x")), "", "")
             for i in range(5)]
     original = build_index(docs)
     back = expand(compact(original))
