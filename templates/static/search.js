@@ -13,19 +13,25 @@
   window.ARSHIF_SEARCH = {
     manifest: function (info) {
       expected = info.shards;
-      for (var n = info.shards - 1; n >= 0; n--) loadScript(base + "search/shard-" + n + ".js");  // newest first
-      if (!info.shards) show();
+      if (info.shards) loadShard(info.shards - 1); else show();  // the newest articles' shard first
     },
     add: function (number, data) {
       shards.push({index: lunr.Index.load(expand(data.index)), docs: data.docs});
       show();
+      // one shard at a time, with a pause to paint: the first results show while the rest loads
+      if (number > 0) requestAnimationFrame(function () { setTimeout(function () { loadShard(number - 1); }, 0); });
     }
   };
+  // for tests and the benchmark: how many articles a query finds, over the shards loaded
+  window.arshifSearch = {count: function (q) { return search(prepare(q)).length; }, loaded: function () { return shards.length; }};
+
+  function loadShard(number) {
+    loadScript(base + "search/shard-" + number + ".js");
+  }
 
   function loadScript(src) {
     var script = document.createElement("script");
     script.src = src;
-    script.async = false;  // in order: the newest shard first
     script.onerror = function () { status.textContent = "تعذر تحميل فهرس البحث (" + src + ")."; };
     document.body.appendChild(script);
   }
@@ -41,7 +47,7 @@
       var field = c.f[x[0]], ref = x[1], coded = x[2], flat = [], term = 0;
       for (var i = 0; i < coded.length; i += 2) {
         term += coded[i];
-        flat.push(term, coded[i + 1] / 1000);
+        flat.push(term, coded[i + 1] / c.w);
         inverted[term][1][field][ref] = {};
       }
       return [field + "/" + ref, flat];
