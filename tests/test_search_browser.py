@@ -19,7 +19,8 @@ def results(page, search_url: str, query: str) -> list[str]:
     """Type the query into the search page's box, submit, wait for every shard, read the result links."""
     page.goto(search_url)
     page.fill("#search-input", query)
-    page.press("#search-input", "Enter")
+    with page.expect_navigation():  # the form submits to search.html?q=...
+        page.press("#search-input", "Enter")
     page.wait_for_function("document.getElementById('search-status').textContent && !document.getElementById('search-status').textContent.includes('يُحمَّل')")
     return sorted(page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))"))
 
@@ -71,7 +72,8 @@ def test_required_and_excluded_words(page, repo_site):  # noqa: F811
 def test_header_box_opens_the_search_page(page, repo_site):  # noqa: F811
     page.goto((repo_site / "articles" / "002_85baf0633fb13047.html").as_uri())
     page.fill("#site-q", "كامتشاتكا")
-    page.press("#site-q", "Enter")
+    with page.expect_navigation():
+        page.press("#site-q", "Enter")
     page.wait_for_selector("#search-results li")
     assert page.url.split("?")[0].endswith("/search.html")
     assert page.locator("#search-results a").first.get_attribute("href") == "articles/002_85baf0633fb13047.html"
