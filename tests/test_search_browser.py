@@ -21,14 +21,14 @@ def results(page, search_url: str, query: str) -> list[str]:
     page.fill("#search-input", query)
     with page.expect_navigation():  # the form submits to search.html?q=...
         page.press("#search-input", "Enter")
-    page.wait_for_function("document.getElementById('search-status').textContent && !document.getElementById('search-status').textContent.includes('يُحمَّل')")
+    page.wait_for_function("window.arshifSearch && window.arshifSearch.done()")
     return sorted(page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))"))
 
 
 def check_pairs(page, search_url: str, minimum: int):
     for pair in PAIRS:
         found = [results(page, search_url, word) for word in pair]
-        assert all(f == found[0] for f in found), pair
+        assert all(f == found[0] for f in found), (search_url, pair, [len(f) for f in found], [sorted(set(f) ^ set(found[0]))[:3] for f in found])
         assert len(found[0]) >= minimum, pair
     assert page.errors == []
 

@@ -7,7 +7,7 @@
   var list = document.getElementById("search-results");
   var base = document.documentElement.getAttribute("data-root") || "";
   var shards = [];  // {index, docs}
-  var expected = 0;
+  var expected = -1;  // shards in the index, once the manifest says
   var MAX_SHOWN = 50;
 
   window.ARSHIF_SEARCH = {
@@ -23,7 +23,11 @@
     }
   };
   // for tests and the benchmark: how many articles a query finds, over the shards loaded
-  window.arshifSearch = {count: function (q) { return search(prepare(q)).length; }, loaded: function () { return shards.length; }};
+  window.arshifSearch = {
+    count: function (q) { return search(prepare(q)).length; },
+    loaded: function () { return shards.length; },
+    done: function () { return expected >= 0 && shards.length === expected; }
+  };
 
   function loadShard(number) {
     loadScript(base + "search/shard-" + number + ".js");
@@ -82,7 +86,6 @@
 
   function show() {
     var q = queryText();
-    input.value = q;
     list.textContent = "";
     if (!q) { status.textContent = "اكتب كلمة أو أكثر ثم اضغط «ابحث»."; return; }
     var results;
@@ -94,7 +97,7 @@
     }
     var loading = shards.length < expected ? " (ما زال جزء من الفهرس يُحمَّل…)" : "";
     if (!results.length) {
-      status.textContent = (shards.length < expected ? "لا نتائج حتى الآن" : "لا توجد نتائج لـ«" + q + "».") + loading;
+      status.textContent = (loading ? "لا نتائج حتى الآن" : "لا توجد نتائج لـ«" + q + "».") + loading;
       return;
     }
     status.textContent = "عدد النتائج: " + results.length.toLocaleString("ar-EG") + loading;
@@ -134,6 +137,7 @@
     });
   }
 
+  input.value = queryText();  // once: a reader may be typing while the shards load
   // The form submits as a plain GET to this page (?q=...): it works from file://, where
   // history.pushState is refused, and every search is a link that can be shared.
   loadScript(base + "search/manifest.js");
