@@ -33,9 +33,27 @@ def check_pairs(page, search_url: str, minimum: int):
     assert page.errors == []
 
 
-def test_pairs_from_file_url_on_the_seeds(page, repo_site):  # noqa: F811
-    check_pairs(page, (repo_site / "search.html").as_uri(), minimum=0)
+class Served:
+    """A local http server over a folder, for as long as the with-block lasts."""
+
+    def __init__(self, folder):
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_pairs_on_the_seeds_from_file_and_http(page, repo_site):  # noqa: F811
+    check_pairs(page, (repo_site / "search.html").as_uri(), minimum=0)  # the seeds have no hospital or school
     assert "articles/000_d54b0313dd64e2d7.html" in results(page, (repo_site / "search.html").as_uri(), "لبوتين")
+    with Served(repo_site.parent) as root:
+        check_pairs(page, f"{root}/{repo_site.name}/search.html", minimum=0)
 
 
 def test_result_shows_headline_date_source_and_highlight(page, repo_site):  # noqa: F811
@@ -82,11 +100,5 @@ def test_header_box_opens_the_search_page(page, repo_site):  # noqa: F811
 @pytest.mark.corpus
 def test_pairs_on_the_corpus_from_file_and_http(page, corpus_site):  # noqa: F811
     check_pairs(page, (corpus_site / "search.html").as_uri(), minimum=1)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(corpus_site.parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        check_pairs(page, f"http://127.0.0.1:{server.server_address[1]}/{corpus_site.name}/search.html", minimum=1)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with Served(corpus_site.parent) as root:
+        check_pairs(page, f"{root}/{corpus_site.name}/search.html", minimum=1)
