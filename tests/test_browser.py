@@ -135,3 +135,38 @@ def test_linked_mention_with_a_clitic_stays_joined_and_navigates(page, repo_site
     assert page.locator("h1").inner_text() == "كامتشاتكا"
     assert page.locator("ol.items li").count() >= 1
     assert page.errors == []
+
+
+def test_hostile_text_never_runs(page, tmp_path):
+    """Markup in articles, metadata and Markdown is shown as text; nothing runs, even when clicked."""
+    from arshif.pipeline import build
+    from conftest import write_archive
+
+    attacks = ['<script>window.__pwned=1</script>', '"><img src=x onerror="window.__pwned=2">', "<svg onload=window.__pwned=3>"]
+    root = write_archive(
+        tmp_path / "hostile",
+        seeds={"a.txt": f"{attacks[0]} عنوان\n{attacks[1]} فقرة\n{attacks[2]}\n"},
+        metadata=f'file,source,date,url,author,tags\na.txt,"{attacks[1].replace(chr(34), chr(34) * 2)}",2015-08-01,,{attacks[0]},{attacks[2]}\n',
+        articles={"b.md": "---\ntitle: مقال\ndate: 2015-08-02\n---\n[اضغط](javascript:window.__pwned=4) <script>window.__pwned=5</script>\n"},
+    )
+    out = tmp_path / "site"
+    build(root, out)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for rel in ("index.html", "articles/a.html", "articles/b.html", "tags/index.html", "sources/index.html", "search.html?q=عنوان"):
+        page.goto((out / rel.split("?")[0]).as_uri() + ("?" + rel.split("?")[1] if "?" in rel else ""))
+        page.wait_for_timeout(200)
+        for link in page.locator("main a").all()[:5]:
+            if (link.get_attribute("href") or "").startswith("javascript"):
+                link.click()
+        assert page.evaluate("window.__pwned") is None, rel
+    page.goto((out / "articles" / "a.html").as_uri())
+    assert page.locator("h1").inner_text().startswith("<script>window.__pwned=1</script>")  # shown as text
+    assert dialogs == [] and page.errors == []
+
+
+def test_pages_carry_a_content_security_policy(repo_site):
+    for path in repo_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "Content-Security-Policy" in html and "default-src 'self'" in html, path
+        assert "<script>" not in html  # no inline script: the policy allows none
