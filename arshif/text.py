@@ -6,11 +6,14 @@ import hashlib
 import re
 import unicodedata
 
-# Characters that must never reach a page: C0/C1 controls (the corpus has U+001A
-# remnants), the byte-order mark inside text, and Unicode noncharacters, which
-# the HTML checker rejects. Tabs become spaces.
+# Characters that never reach a page: C0/C1 controls (the corpus has U+001A
+# remnants), the byte-order mark inside text, Unicode noncharacters (the HTML
+# checker rejects them), and the bidi embeddings, overrides and isolates
+# (U+202A-202E, U+2066-2069): scrapers leave them unbalanced, and an unclosed
+# override reverses the rest of a paragraph. The marks LRM/RLM/ALM stay: they
+# only steer the neutral character beside them. Tabs become spaces.
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\ufffe\uffff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
 )
 _SPACES = re.compile(r"[ \t\u00a0]+")
 

@@ -76,7 +76,7 @@ def test_every_bad_input_reported_in_one_run(tmp_path):
     shown = "\n".join(p.show(root) for p in problems)
     assert "seeds/empty.txt: the file is empty" in shown
     assert "seeds/headline_only.txt:1: the article has a headline but no body" in shown
-    assert "seeds/cp1256.txt:1: the file is not UTF-8" in shown and "iconv" in shown
+    assert "seeds/cp1256.txt:1: the file is Windows-1256 (Arabic) text" in shown and "iconv -f WINDOWS-1256" in shown
     assert "content/metadata.csv:2: bad date '2015-13-45'" in shown
     assert "content/metadata.csv:3: a row for 'missing.txt', which is not in seeds/" in shown
     assert "content/articles/open.md:1: the front matter opened on line 1 is never closed" in shown

@@ -17,26 +17,38 @@ from .seeds import load_seed
 from .tags import load_tags
 
 
-def source_files(root: Path, folder: str, suffix: str) -> list[Path]:
-    """Visible files of one kind in a source folder, in a stable order."""
+def source_files(root: Path, folder: str, suffix: str, problems: Problems | None = None) -> list[Path]:
+    """Visible files of one kind in a source folder, in a stable order. A file that is a
+    symbolic link to somewhere outside the archive (and outside the folder's own real
+    place) is skipped with a warning: a build reads only what the archive holds."""
     directory = root / folder
     if not directory.is_dir():
         return []
-    names = sorted(e.name for e in os.scandir(directory) if e.name.endswith(suffix) and not e.name.startswith(".") and e.is_file())
-    return [directory / name for name in names]
+    entries = sorted((e for e in os.scandir(directory) if e.name.endswith(suffix) and not e.name.startswith(".")), key=lambda e: e.name)
+    allowed = (root.resolve(), directory.resolve())
+    found = []
+    for entry in entries:
+        path = directory / entry.name
+        if entry.is_symlink() and not any(a == path.resolve() or a in path.resolve().parents for a in allowed):
+            if problems is not None:
+                problems.warn(path, None, f"the file is a link to {os.readlink(path)}, outside the archive: skipped", "copy the file into the archive instead of linking it")
+            continue
+        if entry.is_file():
+            found.append(path)
+    return found
 
 
 def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCache | None = None) -> Archive:
     """Read the archive folder. Raises BuildError with every error found; warnings stay in `problems`."""
     settings = load_settings(root, problems)
-    seed_paths = source_files(root, "seeds", ".txt")
+    seed_paths = source_files(root, "seeds", ".txt", problems)
     seeds = [load_seed(p, problems, cache) for p in _counted(seed_paths, progress)]
     metadata_path = root / "content" / "metadata.csv"
     rows = load_metadata(metadata_path, problems) if metadata_path.is_file() else {}
     _check_rows_have_files(rows, {p.name for p in seed_paths}, metadata_path, problems)
     seeds = _apply_metadata([s for s in seeds if s], rows, problems)
-    curated = [load_markdown_article(p, problems) for p in source_files(root, "content/articles", ".md")]
-    pages = [load_page(p, problems) for p in source_files(root, "content/pages", ".md")]
+    curated = [load_markdown_article(p, problems) for p in source_files(root, "content/articles", ".md", problems)]
+    pages = [load_page(p, problems) for p in source_files(root, "content/pages", ".md", problems)]
     articles = _unique(seeds + [a for a in curated if a], problems)
     entities_path = root / "content" / "entities.toml"
     entities = load_entities(entities_path, problems) if entities_path.is_file() else ()
