@@ -15,7 +15,7 @@ import unicodedata
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
 )
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACES = re.compile(r"\s+")  # any run of spaces, tabs, line breaks, no-break or wide spaces
 
 
 def clean_line(line: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import fail
+from .workers import can_fork, die_with_parent
 
 MARKER = ".arshif-site"  # names a folder as arshif's output, safe to replace
 _RENAME_EXCHANGE = 2
@@ -99,17 +100,17 @@ class SiteWriter:
         inherit the jobs and write their own files; the swap still happens only here)."""
         for rel_path, _ in jobs:
             self._claim(rel_path)
-        workers = min(os.cpu_count() or 1, 4)
-        if workers < 2 or len(jobs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        workers = can_fork(len(jobs), PARALLEL_FROM)
+        if not workers:
             for rel_path, render in jobs:
                 _write_file(self.staging / rel_path, render(), self.epoch)
                 if progress is not None:
                     progress.advance()
             return
-        _SHARED.update(jobs=jobs, staging=self.staging, epoch=self.epoch)
+        _SHARED.update(jobs=jobs, staging=self.staging, epoch=self.epoch, lock_fd=self._lock_file.fileno())
         try:
             ranges = [(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
                 for done in pool.imap_unordered(_write_range, ranges):
                     if progress is not None:
                         progress.advance(done)
@@ -164,6 +165,12 @@ class SiteWriter:
 PARALLEL_FROM = 400  # pages; fewer are written faster than workers start
 CHUNK = 25  # pages a worker takes at a time: small, so slow pages (search shards) spread out
 _SHARED: dict = {}  # what forked workers inherit: the jobs, the staging folder, the time stamp
+
+
+def _worker_start() -> None:
+    """A worker lets go of the build's lock (so a killed build frees it at once) and dies with the build."""
+    os.close(_SHARED["lock_fd"])
+    die_with_parent()
 
 
 def _write_range(bounds: tuple[int, int]) -> int:

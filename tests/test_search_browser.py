@@ -21,7 +21,7 @@ def results(page, search_url: str, query: str) -> list[str]:
     page.fill("#search-input", query)
     with page.expect_navigation():  # the form submits to search.html?q=...
         page.press("#search-input", "Enter")
-    page.wait_for_function("window.arshifSearch && window.arshifSearch.done()")
+    page.wait_for_function("() => window.arshifSearch && window.arshifSearch.done()")
     return sorted(page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))"))
 
 

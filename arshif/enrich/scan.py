@@ -7,10 +7,10 @@ rebuild rescans only the articles whose text (or the list of names) changed.
 from __future__ import annotations
 
 import multiprocessing
-import os
 
 from ..cache import BuildCache, page_key
 from ..model import HEADLINE, Article
+from ..workers import can_fork, die_with_parent
 from .matcher import Matcher
 
 PARALLEL_FROM = 2000  # articles; below this, starting processes costs more than it saves
@@ -31,14 +31,14 @@ def scan_articles(name: str, matcher: Matcher, matcher_key: bytes, articles, cac
 
 
 def _scan(matcher: Matcher, articles: list[Article]) -> list[tuple]:
-    workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or len(articles) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    workers = can_fork(len(articles), PARALLEL_FROM)
+    if not workers:
         return [matches_in(matcher, a) for a in articles]
     _SHARED.update(matcher=matcher, articles=articles)
     try:
         step = max(200, len(articles) // (workers * 8))
         chunks = [(start, min(start + step, len(articles))) for start in range(0, len(articles), step)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
             return [result for part in pool.map(_scan_range, chunks) for result in part]
     finally:
         _SHARED.clear()

@@ -1,0 +1,62 @@
+"""Nothing is lost: a build killed at any point leaves the previous site whole, two builds at once are refused, sources are never touched."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from arshif.pipeline import REPO_ROOT
+
+pytestmark = pytest.mark.corpus
+
+
+def tree_digest(folder) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def start_build(archive, out):
+    return subprocess.Popen([sys.executable, str(REPO_ROOT / "build.py"), str(archive), "--out", str(out), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_killed_builds_leave_the_previous_site(corpus_archive, tmp_path):
+    out = tmp_path / "site"
+    assert start_build(corpus_archive, out).wait() == 0
+    before = tree_digest(out)
+    sources = tree_digest(corpus_archive / "content")
+    (corpus_archive / "archive.toml").write_text('title = "أرشيف معدل"\n', encoding="utf-8")  # so the next build rewrites every page
+    try:
+        for delay in sorted(random.Random(7).uniform(0.2, 4.0) for _ in range(4)):
+            build = start_build(corpus_archive, out)
+            time.sleep(delay)
+            build.send_signal(signal.SIGKILL)
+            build.wait()
+            assert tree_digest(out) == before, f"the site changed after a kill at {delay:.1f} s"
+        finished = start_build(corpus_archive, out)
+        assert finished.wait() == 0, finished.stderr.read()
+        assert "أرشيف معدل" in (out / "index.html").read_text(encoding="utf-8")
+        assert [p.name for p in tmp_path.iterdir() if "arshif-tmp" in p.name] == []  # leftovers of the killed builds cleaned up
+    finally:
+        (corpus_archive / "archive.toml").unlink()
+    assert tree_digest(corpus_archive / "content") == sources  # a build never modifies the sources
+
+
+def test_two_builds_at_once_do_not_mix(corpus_archive, tmp_path):
+    out = tmp_path / "site"
+    first = start_build(corpus_archive, out)
+    time.sleep(0.5)
+    second = start_build(corpus_archive, out)
+    second_status, second_err = second.wait(), second.stderr.read()
+    assert first.wait() == 0
+    if second_status != 0:  # refused while the first held the lock
+        assert "another build is writing to this output folder" in second_err
+    assert (out / "index.html").is_file() and len(list((out / "articles").glob("*.html"))) == 2000

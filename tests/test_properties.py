@@ -1,0 +1,73 @@
+"""Properties of the text core and the parsers, over any input hypothesis can think of."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from arshif.enrich.matcher import Matcher
+from arshif.errors import BuildError, Problems
+from arshif.load import load_archive
+from arshif.text import clean_line, fold, normalise, stem, tokens
+
+ARABIC = "".join(chr(c) for c in range(0x0600, 0x0700))
+arabic_text = st.text(alphabet=st.sampled_from(ARABIC + " \u200c\u200f\u202e\u0640" + string.ascii_letters + string.digits + "،.«»\"'-"))
+
+
+@given(st.text())
+def test_normalise_never_raises_and_is_idempotent(text):
+    once = normalise(text)
+    assert normalise(once) == once
+
+
+@given(st.text())
+def test_fold_keeps_the_length(text):
+    assert len(fold(text)) == len(text)
+
+
+@given(arabic_text)
+def test_tokens_are_normalised_words(text):
+    for word in tokens(text):
+        assert word and normalise(word) == word and " " not in word
+
+
+@given(arabic_text)
+def test_stem_never_raises_and_never_grows(text):
+    for word in tokens(text):
+        assert len(stem(word)) <= len(word)
+
+
+@given(st.text())
+def test_clean_line_removes_what_pages_must_not_hold(text):
+    cleaned = clean_line(text)
+    assert cleaned == cleaned.strip()
+    assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or ch in "\ufeff\u202a\u202b\u202c\u202d\u202e" for ch in cleaned)
+
+
+@given(arabic_text, st.lists(st.text(alphabet=ARABIC[0x21:0x4B], min_size=2, max_size=6), min_size=1, max_size=5))
+def test_matches_are_whole_words_of_the_text(text, aliases):
+    matcher = Matcher([(alias, f"e{i}", False) for i, alias in enumerate(aliases)])
+    previous_end = 0
+    for match in matcher.find(text):
+        assert previous_end <= match.start < match.end <= len(text)
+        assert tokens(text[match.start:match.end])  # a span of real words
+        previous_end = match.end
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=400))
+def test_any_bytes_as_an_article_build_or_give_the_documented_error(tmp_path_factory, data):
+    root = tmp_path_factory.mktemp("bytes")
+    (root / "seeds").mkdir()
+    (root / "seeds" / "x.txt").write_bytes(data)
+    try:
+        archive = load_archive(root, Problems())
+    except BuildError as exc:
+        [problem] = exc.problems
+        assert problem.path.name == "x.txt" and problem.hint
+        assert any(words in problem.message for words in ("not UTF-8", "Windows-1256", "empty", "headline", "UTF-16"))
+    else:
+        [article] = archive.articles
+        assert article.title and article.paragraphs
