@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 
 from .errors import BuildError, Problems
-from .pipeline import build, check, suggest
+from .pipeline import build, suggest
 from .progress import Progress
 
 COMMANDS = ("build", "serve", "check", "suggest-entities")
@@ -35,6 +35,9 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
             command.add_argument("--host", default="127.0.0.1")
         if name == "check":
             command.add_argument("--strict", action="store_true", help="fail on warnings too")
+            command.add_argument("--sources-only", action="store_true", help="do not check the built site")
+        if name == "build":
+            command.add_argument("--strict", action="store_true", help="treat warnings as errors: nothing is written")
         if name == "suggest-entities":
             command.add_argument("--min-count", type=int, default=2, help="how often a name must occur (default 2)")
             command.add_argument("--limit", type=int, default=50, help="how many suggestions to print (default 50)")
@@ -56,11 +59,11 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
 
             return serve(args.archive, args.out, args.host, args.port)
         if args.command == "check":
-            return run_check(args.archive, args.strict)
+            return run_check(args.archive, None if args.sources_only else args.out, args.strict)
         if args.command == "suggest-entities":
             print(suggest(args.archive, args.min_count, args.limit))
             return 0
-        return run_build(args.archive, args.out, args.quiet)
+        return run_build(args.archive, args.out, args.quiet, args.strict)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug, not bad input: say so, briefly
@@ -70,10 +73,10 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         return 2
 
 
-def run_build(root: Path, out: Path, quiet: bool = False) -> int:
+def run_build(root: Path, out: Path, quiet: bool = False, strict: bool = False) -> int:
     """Build once; report problems; return the exit status."""
     try:
-        result = build(root, out, Progress(not quiet))
+        result = build(root, out, Progress(not quiet), strict=strict)
     except BuildError as exc:
         show_problems(exc.problems, root)
         count = len([p for p in exc.problems if not p.is_warning])
@@ -85,8 +88,10 @@ def run_build(root: Path, out: Path, quiet: bool = False) -> int:
     return 0
 
 
-def run_check(root: Path, strict: bool) -> int:
-    problems = check(root)
+def run_check(root: Path, site: Path | None, strict: bool) -> int:
+    from .check import check_archive
+
+    problems = check_archive(root, site)
     show_problems(problems.items, root, limit=None)
     errors, warnings = len(problems.errors), len(problems.warnings)
     print(f"check: {errors} error(s), {warnings} warning(s)", file=sys.stderr)

@@ -53,7 +53,7 @@ def template_dirs(root: Path) -> list[Path]:
     return [own, DEFAULT_TEMPLATES] if own.is_dir() and own.resolve() != DEFAULT_TEMPLATES else [DEFAULT_TEMPLATES]
 
 
-def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
+def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bool = True, strict: bool = False) -> BuildResult:
     """Build the archive folder `root` into `out`; raises BuildError on bad input."""
     started = time.perf_counter()
     progress = progress or Progress(False)
@@ -64,6 +64,10 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     problems = Problems()
     cache = BuildCache.load(out) if use_cache else BuildCache()
     archive = enrich(load_archive(root, problems, progress, cache), problems, cache)
+    if strict:
+        lint_entities(archive.entities, problems)
+        if problems.warnings:  # strict: a warning stops the build before anything is written
+            raise BuildError(problems.warnings)
     renderer = Renderer(archive, template_dirs(root), _updated(archive, epoch))
     progress.start("writing", renderer.page_count())
     pages = 0

@@ -8,6 +8,7 @@ Run from the repository root:
     .venv/bin/python bench/benchmark.py --corpus ../shared/corpus --skip-hugo
     .venv/bin/python bench/benchmark.py --json /tmp/bench.json
     .venv/bin/python bench/benchmark.py --no-entities --skip-matcher   # plain pages, no matcher section
+    .venv/bin/python bench/benchmark.py --skip-search     # no search section (no Chromium needed)
 
 What it does:
 1. Unpacks the corpus (by default ../shared/corpus/bench-20k.tar.xz) into a temporary
@@ -20,7 +21,11 @@ What it does:
    measured the same way, and prints arshif's time as a ratio to theirs.
 5. Measures the entity matcher alone: MB of article text per second that Matcher.find
    gets through on one core, with 1,000, 10,000 and 50,000 aliases (skip: --skip-matcher).
-6. Prints a summary table and, with --json PATH, writes it as JSON.
+6. Measures arshif's client-side search (skip: --skip-search) on the site built in step 2
+   and on the 2,000 untarred articles of ../shared/corpus (built too): index size, index
+   build time on one core, and in Chromium the time to first results, to the whole index,
+   per query, and the JS heap; from file:// and, for the big site, over http.
+7. Prints a summary table and, with --json PATH, writes it as JSON.
 
 Pelican: .venv/bin/pip install 'pelican[markdown]==4.12.0'.  Hugo: apt-get install -y hugo.
 A missing tool is skipped with a note; this is a benchmark, not a test.
@@ -30,6 +35,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
+import hashlib
 import importlib.util
 import json
 import os
@@ -40,9 +47,13 @@ import sys
 import tarfile
 import tempfile
 import textwrap
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run as bench/benchmark.py, the repo root is not on the path
@@ -65,6 +76,32 @@ MATCHER_ALIAS_COUNTS = (1_000, 10_000, 50_000)  # 10,000 is the figure the targe
 MATCHER_TARGET_ALIASES = 10_000
 SYNTHETIC_ALIAS_SEED = 20_000  # fixed, so every run times the same aliases
 SYNTHETIC_DRAWS_PER_ALIAS = 20  # give up drawing after this many tries per alias wanted
+SEARCH_CORPUS = REPO.parent / "shared" / "corpus"  # the 2,000 untarred articles, a second search site
+SEARCH_BYTES_PER_ARTICLE_TARGET = 2 * 1024  # index bytes per article: under 2 KB
+SEARCH_FIRST_RESULTS_TARGET_SECONDS = 1.0
+SEARCH_QUERY_TARGET_MS = 50.0
+SEARCH_PAGE_QUERY = "السعودية"  # the ?q= of the page load; common enough to be in the newest shard
+# Fixed, so every run times the same queries: single words, two-word queries, a required
+# (+) and an excluded (-) term, a prefix (*).
+SEARCH_QUERIES = (
+    "السعودية",
+    "النفط",
+    "الحوثيين",
+    "داعش",
+    "التعليم",
+    "وزير الخارجية",
+    "كأس العالم",
+    "+اليمن +الحوثي",
+    "النفط -إيران",
+    "اقتصا*",
+)
+SEARCH_QUERY_REPEATS = 3
+SEARCH_TIMEOUT_MS = 180_000
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 # without it performance.memory is rounded to coarse buckets and cached for 20 minutes
+                 "--enable-precise-memory-info"]
 
 # Runs one command and reports its wall time and peak RSS as JSON. It runs in its own
 # process so RUSAGE_CHILDREN covers exactly one tool: ru_maxrss of children is a
