@@ -627,6 +627,272 @@ def matcher_line(run: dict) -> str:
             f"{verdict} the {MATCHER_TARGET_MB_PER_SECOND:.0f} MB/s target")
 
 
+# -- the search index -------------------------------------------------------------
+
+# Times the index step alone, in a fresh process: the archive is loaded exactly as
+# arshif.pipeline.build loads it up to the renderer (load_archive, enrich,
+# Renderer(...).views), then search_docs and shard_script for every shard run one after
+# the other on one core. The real build hands the shards to its worker processes with the
+# pages, spread over the cores. Prints one line of JSON.
+INDEX_TIMING = textwrap.dedent(
+    """
+    import hashlib, json, sys, time
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[1])
+    from arshif.errors import Problems
+    from arshif.load import load_archive
+    from arshif.pipeline import _updated, enrich, source_date_epoch, template_dirs
+    from arshif.render import Renderer
+    from arshif.search import SHARD_SIZE, search_docs, shard_script
+    root = Path(sys.argv[2])
+    started = time.perf_counter()
+    problems = Problems()
+    archive = enrich(load_archive(root, problems), problems)
+    views = Renderer(archive, template_dirs(root), _updated(archive, source_date_epoch())).views
+    loaded = time.perf_counter()
+    docs = search_docs(archive, views)
+    shards = []
+    for number, start in enumerate(range(0, len(docs), SHARD_SIZE)):
+        data = shard_script(number, docs[start : start + SHARD_SIZE]).encode("utf-8")
+        shards.append([len(data), hashlib.sha256(data).hexdigest()])
+    done = time.perf_counter()
+    print(json.dumps({"articles": len(docs), "shard_size": SHARD_SIZE, "load_seconds": loaded - started,
+                      "seconds": done - loaded, "shards": shards}))
+    """
+)
+
+
+@dataclass(frozen=True)
+class SearchSite:
+    label: str  # e.g. "20,000 articles"
+    archive: Path
+    site: Path
+    articles: int
+    over_http: bool  # also load it from a local http server
+
+
+def build_search_corpus(corpus: Path, scratch: Path, with_entities: bool) -> SearchSite | None:
+    """The second search site: the untarred corpus folder, arranged and built like the main one."""
+    if not corpus.is_dir():
+        print(f"search: {corpus} is not a folder; the second search site is left out (give --search-corpus)")
+        return None
+    folder = _folder_with_metadata(corpus)
+    header, rows = read_rows(folder, None)
+    work = scratch / "search-corpus"
+    archive = arrange_archive(folder, header, rows, work, with_entities)
+    out = work / "out-arshif"
+    print(f"search: building the {len(rows):,} articles of {folder} with arshif "
+          f"({'with' if with_entities else 'without'} entities) for the second search site ...", flush=True)
+    run = measure(arshif_command(archive, out), work / "arshif-build.log", cwd=REPO)
+    if run.returncode != 0:
+        print(f"  arshif FAILED (exit {run.returncode}); last lines of {run.log}:\n{log_tail(run.log)}")
+        return None
+    print(f"  built in {run.seconds:.2f} s, peak {run.peak_mb:,.0f} MB", flush=True)
+    return SearchSite(f"{len(rows):,} articles from {folder.name}/", archive, out, len(rows), over_http=False)
+
+
+def index_size(site: Path, articles: int) -> dict:
+    """Bytes of search/*.js (the shards and the manifest), per article, and the largest shard."""
+    files = {path.name: path.stat().st_size for path in sorted((site / "search").glob("*.js"))}
+    shards = {name: size for name, size in files.items() if name.startswith("shard-")}
+    largest = max(shards, key=shards.get) if shards else None
+    total = sum(files.values())
+    per_article = total / articles if articles else None
+    return {"files": len(files), "shards": len(shards), "total_bytes": total, "shard_bytes": sum(shards.values()),
+            "bytes_per_article": per_article, "largest_shard": largest, "largest_shard_bytes": shards.get(largest),
+            "target_bytes_per_article": SEARCH_BYTES_PER_ARTICLE_TARGET,
+            "meets_target": per_article is not None and per_article < SEARCH_BYTES_PER_ARTICLE_TARGET}
+
+
+def time_index_build(archive: Path, site: Path, log: Path) -> dict:
+    """Runs INDEX_TIMING and checks its shards are the very bytes the build wrote."""
+    with open(log, "w") as errors:
+        done = subprocess.run([sys.executable, "-c", INDEX_TIMING, str(REPO), str(archive)], stdout=subprocess.PIPE,
+                              stderr=errors, text=True, check=False)
+    if done.returncode != 0 or not done.stdout.strip():
+        print(f"  index build timing FAILED (exit {done.returncode}); last lines of {log}:\n{log_tail(log)}")
+        return {"status": "failed", "log": str(log)}
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    built = [site / "search" / f"shard-{n}.js" for n in range(len(figures["shards"]))]
+    same = all(path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+               for path, (_, digest) in zip(built, figures["shards"]))
+    shard_count = len(figures.pop("shards"))
+    figures.update(status="ok", shard_count=shard_count, same_bytes_as_build=same,
+                   seconds_per_1000_articles=figures["seconds"] / figures["articles"] * 1000 if figures["articles"] else None)
+    return figures
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@contextmanager
+def http_server(folder: Path):
+    """A `python -m http.server` on 127.0.0.1 and a free port, in a thread; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def browser_missing() -> str | None:
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed: .venv/bin/pip install playwright (the browser is Debian's /usr/bin/chromium)"
+    if not Path(CHROMIUM).is_file():
+        return f"{CHROMIUM} is missing: apt-get update && apt-get install -y chromium"
+    return None
+
+
+def time_search_page(playwright, base_url: str) -> dict:
+    """One fresh Chromium: load search.html?q=..., time first results and the whole index, then the queries."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        page = browser.new_page()
+        page.set_default_timeout(SEARCH_TIMEOUT_MS)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+        page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
+                if message.type in ("error", "warning") else None)
+        page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url} ({request.failure})"))
+        figures: dict = {"url": base_url + "search.html?q=" + quote(SEARCH_PAGE_QUERY), "errors": errors}
+        started = time.perf_counter()
+        page.goto(figures["url"], wait_until="commit")
+        try:
+            page.wait_for_selector("#search-results li", state="attached")
+            figures["first_results_seconds"] = time.perf_counter() - started
+            figures["shards_at_first_results"] = page.evaluate("() => window.arshifSearch.loaded()")
+        except PlaywrightTimeout:
+            figures["first_results_seconds"] = None
+        try:
+            page.wait_for_function("() => window.arshifSearch && window.arshifSearch.done()", polling=10)
+            figures["all_shards_seconds"] = time.perf_counter() - started
+        except PlaywrightTimeout:
+            figures["all_shards_seconds"] = None
+        figures["shards_loaded"] = page.evaluate("() => window.arshifSearch ? window.arshifSearch.loaded() : 0")
+        figures["heap_bytes"] = page.evaluate("() => performance.memory ? performance.memory.usedJSHeapSize : null")
+        figures["status_text"] = page.text_content("#search-status")
+        figures["results_shown"] = page.locator("#search-results li").count()
+        if figures["all_shards_seconds"] is not None:
+            figures["queries"] = time_queries(page)
+            times = [ms for q in figures["queries"] for ms in q["ms"]]
+            figures["mean_query_ms"] = sum(times) / len(times)
+            figures["slowest_query_ms"] = max(times)
+            figures["meets_query_target"] = figures["mean_query_ms"] < SEARCH_QUERY_TARGET_MS
+        first = figures["first_results_seconds"]
+        figures["meets_first_results_target"] = first is not None and first < SEARCH_FIRST_RESULTS_TARGET_SECONDS
+        return figures
+    finally:
+        browser.close()
+
+
+def time_queries(page) -> list[dict]:
+    """Each query SEARCH_QUERY_REPEATS times, timed inside the page with performance.now()."""
+    runs = []
+    for query in SEARCH_QUERIES:
+        timings, count = [], None
+        for _ in range(SEARCH_QUERY_REPEATS):
+            count, ms = page.evaluate("q => { const t = performance.now(); const n = window.arshifSearch.count(q);"
+                                      " return [n, performance.now() - t]; }", query)
+            timings.append(ms)
+        runs.append({"query": query, "results": count, "ms": timings, "mean_ms": sum(timings) / len(timings)})
+    return runs
+
+
+def browser_line(figures: dict) -> str:
+    first, whole = figures["first_results_seconds"], figures["all_shards_seconds"]
+    parts = [f"first results {_seconds(first)} ({'meets' if figures['meets_first_results_target'] else 'MISSES'} "
+             f"the {SEARCH_FIRST_RESULTS_TARGET_SECONDS:.0f} s target"
+             + (f"; {figures['shards_at_first_results']} shard(s) in" if first is not None else "") + ")",
+             f"all {figures['shards_loaded']} shards {_seconds(whole)}"]
+    if "mean_query_ms" in figures:
+        parts.append(f"query mean {figures['mean_query_ms']:.1f} ms, slowest {figures['slowest_query_ms']:.1f} ms "
+                     f"({'meets' if figures['meets_query_target'] else 'MISSES'} the {SEARCH_QUERY_TARGET_MS:.0f} ms target)")
+    heap = figures["heap_bytes"]
+    parts.append(f"JS heap {heap / 1e6:,.1f} MB" if heap else "JS heap unknown")
+    return ", ".join(parts)
+
+
+def _seconds(value: float | None) -> str:
+    return "NEVER (timed out)" if value is None else f"{value:.2f} s"
+
+
+def measure_in_browser(sites: list[SearchSite]) -> dict[str, dict]:
+    """{site label: {"file": figures, "http": figures}}; empty with a note if there is no browser."""
+    missing = browser_missing()
+    if missing:
+        print(f"  search in the browser: SKIPPED. {missing}")
+        return {}
+    from playwright.sync_api import sync_playwright
+
+    measured: dict[str, dict] = {}
+    with sync_playwright() as playwright:
+        for site in sites:
+            transports = [("file", site.site.as_uri() + "/")]
+            measured[site.label] = {}
+            for transport, base in transports + ([("http", None)] if site.over_http else []):
+                print(f"  {site.label}, Chromium over {transport}:// ...", flush=True)
+                if base is None:
+                    with http_server(site.site) as url:
+                        figures = time_search_page(playwright, url)
+                else:
+                    figures = time_search_page(playwright, base)
+                measured[site.label][transport] = figures
+                print(f"    {browser_line(figures)}", flush=True)
+                print("    " + "; ".join(f"{q['query']} {q['results']:,} in {q['mean_ms']:.1f} ms"
+                                         for q in figures.get("queries", [])), flush=True)
+                for error in figures["errors"][:5]:
+                    print(f"    PROBLEM in the page: {error}")
+    return measured
+
+
+def bench_search(sites: list[SearchSite], scratch: Path) -> dict:
+    print(f"search: index size, index build time on one core, and Chromium ({CHROMIUM}) on "
+          f"{' and '.join(s.label for s in sites)} ...", flush=True)
+    report: dict = {"targets": {"bytes_per_article": SEARCH_BYTES_PER_ARTICLE_TARGET,
+                                "first_results_seconds": SEARCH_FIRST_RESULTS_TARGET_SECONDS,
+                                "query_ms": SEARCH_QUERY_TARGET_MS},
+                    "page_query": SEARCH_PAGE_QUERY, "queries": list(SEARCH_QUERIES), "query_repeats": SEARCH_QUERY_REPEATS,
+                    "chromium_args": CHROMIUM_ARGS, "sites": {}}
+    for number, site in enumerate(sites):
+        size = index_size(site.site, site.articles)
+        print(f"  {site.label}: {size_line(size)}", flush=True)
+        timing = time_index_build(site.archive, site.site, scratch / f"search-index-timing-{number}.log")
+        if timing["status"] == "ok":
+            print(f"  {site.label}: {timing_line(timing)}", flush=True)
+            if not timing["same_bytes_as_build"]:
+                print("  PROBLEM: the shards made by the timing process differ from the ones the build wrote")
+        report["sites"][site.label] = {"articles": site.articles, "site": str(site.site), "index_size": size,
+                                       "index_build": timing, "browser": {}}
+    for label, figures in measure_in_browser(sites).items():
+        report["sites"][label]["browser"] = figures
+    return report
+
+
+def size_line(size: dict) -> str:
+    if not size["files"]:
+        return "NO search/*.js in the site"
+    return (f"index {size['total_bytes'] / 1e6:,.2f} MB in {size['files']} files of search/*.js "
+            f"({size['shards']} shards + manifest), {size['bytes_per_article']:,.0f} bytes per article "
+            f"({'meets' if size['meets_target'] else 'MISSES'} the < {SEARCH_BYTES_PER_ARTICLE_TARGET // 1024} KB target); "
+            f"largest shard {size['largest_shard']} {size['largest_shard_bytes'] / 1e3:,.0f} KB")
+
+
+def timing_line(timing: dict) -> str:
+    return (f"index build {timing['seconds']:.2f} s for {timing['articles']:,} articles in {timing['shard_count']} shards "
+            f"= {timing['seconds_per_1000_articles']:.2f} s per 1,000 articles, one process on one core "
+            f"(the real build spreads shards over the cores; loading + enrich + views before it: "
+            f"{timing['load_seconds']:.2f} s, not counted)")
+
+
+
 # -- reporting ------------------------------------------------------------------
 
 
@@ -660,7 +926,8 @@ def _cell(value, spec: str, width: int) -> str:
     return ("-" if value is None else format(value, spec)).rjust(width)
 
 
-def print_summary(results: list[Result], rebuilds: dict | None, matcher: dict | None, comparisons: list[str]) -> None:
+def print_summary(results: list[Result], rebuilds: dict | None, matcher: dict | None, search: dict | None,
+                  comparisons: list[str]) -> None:
     print("\n== summary ==")
     print(summary_table(results))
     entities = results[0].extra.get("entities", 0) if results else 0
@@ -672,12 +939,18 @@ def print_summary(results: list[Result], rebuilds: dict | None, matcher: dict | 
     if matcher:
         for run in matcher["runs"]:
             print("matcher, " + matcher_line(run))
+    for label, figures in (search or {}).get("sites", {}).items():
+        print(f"search, {label}: {size_line(figures['index_size'])}")
+        if figures["index_build"].get("status") == "ok":
+            print(f"search, {label}: {timing_line(figures['index_build'])}")
+        for transport, page in figures["browser"].items():
+            print(f"search, {label}, {transport}://: {browser_line(page)}")
     for line in comparisons:
         print(line)
 
 
 def write_json(path: Path, args: argparse.Namespace, results: list[Result], rebuilds: dict | None, matcher: dict | None,
-               comparisons: list[str]) -> None:
+               search: dict | None, comparisons: list[str]) -> None:
     report = {
         "corpus": str(args.corpus),
         "articles": results[0].articles if results else 0,
@@ -688,6 +961,7 @@ def write_json(path: Path, args: argparse.Namespace, results: list[Result], rebu
         "results": [asdict(r) for r in results],
         "arshif_rebuild": rebuilds,
         "matcher": matcher,
+        "search": search,
         "comparisons": comparisons,
     }
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -708,6 +982,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-entities", action="store_true",
                         help="build arshif without content/entities.toml (by default the repo's list is copied in)")
     parser.add_argument("--skip-matcher", action="store_true", help="do not time the entity matcher alone")
+    parser.add_argument("--skip-search", action="store_true",
+                        help="leave out the search section (index size, index build time, Chromium timings)")
+    parser.add_argument("--search-corpus", type=Path, default=SEARCH_CORPUS,
+                        help="a folder with articles/ and metadata.csv, built as the second search site (default: %(default)s)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the summary as JSON to PATH")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (inputs, outputs, logs) and print its path")
     args = parser.parse_args(argv)
@@ -752,11 +1030,32 @@ def run_benchmark(args: argparse.Namespace, scratch: Path) -> None:
     matcher = None if args.skip_matcher else bench_matcher(folder, rows)
     if args.skip_matcher:
         print("matcher: skipped (--skip-matcher)")
+    # Also after every build, for the same reason: the index timing runs on one core.
+    search = None if args.skip_search else bench_search(search_sites(args, folder, archive, ours, scratch), scratch)
+    if args.skip_search:
+        print("search: skipped (--skip-search)")
 
     comparisons = [line for other in results[1:] if (line := comparison(ours, other))]
-    print_summary(results, rebuilds, matcher, comparisons)
+    print_summary(results, rebuilds, matcher, search, comparisons)
     if args.json:
-        write_json(args.json, args, results, rebuilds, matcher, comparisons)
+        write_json(args.json, args, results, rebuilds, matcher, search, comparisons)
+
+
+def search_sites(args: argparse.Namespace, folder: Path, archive: Path, ours: Result, scratch: Path) -> list[SearchSite]:
+    """The site arshif built above (also loaded over http), and the --search-corpus one unless it is the same articles."""
+    sites = []
+    if ours.status == "ok":
+        sites.append(SearchSite(f"{ours.articles:,} articles", archive, scratch / "out-arshif", ours.articles, over_http=True))
+    else:
+        print("search: arshif's build failed, so its site is left out of the search section")
+    second = args.search_corpus.resolve()
+    if second.is_dir() and _folder_with_metadata(second) == folder and args.articles is None and sites:
+        print(f"search: {second} is the corpus built above; no second search site")
+    else:
+        extra = build_search_corpus(second, scratch, with_entities=not args.no_entities)
+        if extra is not None:
+            sites.append(extra)
+    return sites
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -127,14 +127,19 @@ def test_markdown_article_fields(tmp_path):
     assert "<strong>مهمة</strong>" in article.body_html
 
 
-def test_markdown_raw_html_and_script_links_are_neutralised(tmp_path):
-    body = '<script>alert(1)</script>\n\nنص <img src=x onerror=alert(1)> و[رابط](javascript:alert(1)) و[آخر](https://example.org)\n'
+def test_markdown_raw_html_allow_list(tmp_path):
+    body = ('<script>alert(1)</script>\n\nنص <img src=x onerror=alert(1)> و[رابط](javascript:alert(1)) و[آخر](https://example.org)'
+            ' <sup>1</sup> <abbr title="حلف شمال الأطلسي" onclick="x()">الناتو</abbr> <iframe src="https://evil.example"></iframe>'
+            ' <a href="javascript:alert(2)">ا</a> <img src="data:image/svg+xml,x" alt="ب">\n\n<div style="x" onmouseover="y()"><b>عريض</b></div>\n')
     root = write_archive(tmp_path, articles={"a.md": "---\ntitle: ع\n---\n" + body})
     html = load(root)[0].articles[0].body_html
-    assert "<script" not in html and "<img" not in html
-    assert "&lt;script&gt;" in html
-    assert "javascript:" not in html
-    assert 'href="https://example.org"' in html
+    assert "<script" not in html and "&lt;script&gt;" in html  # shown as text
+    assert "<iframe" not in html and "&lt;iframe" in html
+    assert "onerror" not in html and "onclick" not in html and "onmouseover" not in html and "style=" not in html
+    assert "javascript:" not in html and "data:" not in html
+    assert 'href="https://example.org"' in html and "<sup>1</sup>" in html and '<abbr title="حلف شمال الأطلسي">' in html
+    assert '<img src="x" alt="">' in html and "<div><b>عريض</b></div>" in html
+    assert html.count("<img") == 1  # the one with a data: address is left out
 
 
 def test_metadata_header_errors(tmp_path):

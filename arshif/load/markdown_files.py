@@ -13,6 +13,7 @@ from ..errors import Problems
 from ..model import Article, Page, Paragraph
 from ..text import clean_line, shorten
 from .files import read_text
+from .sanitize import sanitize
 from .frontmatter import FrontMatter, split_front_matter
 from .values import parse_date, parse_tags, safe_url
 
@@ -40,9 +41,8 @@ class _SafeTree(Treeprocessor):
 
 def _markdown() -> markdown.Markdown:
     md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="xhtml")
-    # Article text is untrusted: raw HTML in it is shown as text, never passed through.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
+    # Raw HTML passes through Markdown, then the whole result through the allow-list
+    # (load/sanitize.py): a curator's <sup> or <abbr> stays, a <script> is shown as text.
     md.treeprocessors.register(_SafeTree(md), "arshif_safe", 0)
     return md
 
@@ -59,7 +59,7 @@ def render_markdown(text: str, tree_step: Treeprocessor | None = None) -> tuple[
     if tree_step is not None:
         _MD.treeprocessors.register(tree_step, "arshif_extra", 1)
     try:
-        html = _MD.convert(text)
+        html = sanitize(_MD.convert(text))
     finally:
         if tree_step is not None:
             _MD.treeprocessors.deregister("arshif_extra")
