@@ -762,6 +762,8 @@ def time_search_page(playwright, base_url: str) -> dict:
         page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
                 if message.type in ("error", "warning") else None)
         page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url} ({request.failure})"))
+        page.on("response", lambda response: errors.append(f"HTTP {response.status}: {response.url}")
+                if response.status >= 400 else None)
         figures: dict = {"url": base_url + "search.html?q=" + quote(SEARCH_PAGE_QUERY), "errors": errors}
         started = time.perf_counter()
         page.goto(figures["url"], wait_until="commit")

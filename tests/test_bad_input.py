@@ -85,3 +85,20 @@ def test_crlf_and_cr_line_ends_and_controls(tmp_path):
     by_id = {a.id: a for a in archive.articles}
     assert [p.text for p in by_id["win"].paragraphs] == ["فقرة أولى", "فقرة ثانية"]
     assert [p.text for p in by_id["mac"].paragraphs] == ["فقرة"]
+
+
+def test_hostile_ids_and_names_write_nothing_outside_the_output(tmp_path):
+    root = write_archive(
+        tmp_path / "work" / "archive",
+        seeds={"a.txt": SEED_TEXT},
+        metadata='file,source,date,url,author,tags\na.txt,../../../escaped,2015-01-01,,,../../../etc/passwd;..\\..\\x\n',
+        pages={"a b.md": "---\ntitle: صفحة\n---\nنص\n"},
+    )
+    out = tmp_path / "work" / "site"
+    before = set((tmp_path).rglob("*"))
+    build(root, out)
+    created = {p for p in set(tmp_path.rglob("*")) - before if out not in p.parents and p != out}
+    # beside the output, only arshif's own lock and cache; everything else inside the output folder
+    assert {p.name for p in created} == {".site.arshif-lock", ".site.arshif-cache"}
+    assert not any(".." in p.relative_to(out).as_posix().split("/") for p in out.rglob("*"))
+    assert broken_links(out) == []
