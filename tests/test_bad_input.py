@@ -102,3 +102,15 @@ def test_hostile_ids_and_names_write_nothing_outside_the_output(tmp_path):
     assert {p.name for p in created} == {".site.arshif-lock", ".site.arshif-cache"}
     assert not any(".." in p.relative_to(out).as_posix().split("/") for p in out.rglob("*"))
     assert broken_links(out) == []
+
+
+def test_malformed_csv_rows_are_reported_with_their_line(tmp_path):
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT, "b.txt": SEED_TEXT},
+                         metadata='file,source,date,url,author\na.txt,x,2015-01-01,,\nb.txt,"unclosed,2015-01-02,,\n')
+    with pytest.raises(BuildError) as info:
+        load_archive(root, Problems())
+    assert [(p.line, p.path.name) for p in info.value.problems] == [(3, "metadata.csv")]
+    root2 = write_archive(tmp_path / "b", seeds={"a.txt": SEED_TEXT}, metadata="file,source,date,url,author\na.txt,x,2015-01-01\n")
+    with pytest.raises(BuildError) as info:
+        load_archive(root2, Problems())
+    assert info.value.problems[0].line == 2 and "as many fields as the header" in info.value.problems[0].message
