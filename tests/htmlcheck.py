@@ -66,4 +66,4 @@ def broken_links(site: Path) -> list[str]:
 
 
 def svg_links(page: Path) -> list[str]:
-    return re.findall(r'<a href="([^"]+)">\s*<g class="bar', page.read_text(encoding="utf-8"))
+    return re.findall(r'<a href="([^"]+)"[^>]*>\s*<g class="bar', page.read_text(encoding="utf-8"))
