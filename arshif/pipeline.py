@@ -75,14 +75,15 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
         search = search_files(search_docs(archive, renderer.views), renderer.base_key)
         to_render = []
-        for path, key, render in itertools.chain(renderer.pages(), search):
+        for path, key, render in itertools.chain(search, renderer.pages()):  # the slow search shards first
             same_inputs = cache.unchanged(path, key)  # also records the key for the next build
             if reuse and same_inputs and writer.reuse_previous(path):
                 progress.advance()
             else:
                 to_render.append((path, render))
             pages += 1
-        writer.write_rendered(to_render, progress)
+        slow = sum(1 for path, _ in to_render if path.startswith("search/shard-"))
+        writer.write_rendered(to_render, progress, slow=slow)
         _copy_assets(writer, template_dirs(root))
         writer.commit()
         if use_cache:

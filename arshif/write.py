@@ -95,9 +95,10 @@ class SiteWriter:
             parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(parent)
 
-    def write_rendered(self, jobs: list[tuple[str, Callable[[], str]]], progress=None) -> None:
+    def write_rendered(self, jobs: list[tuple[str, Callable[[], str]]], progress=None, slow: int = 0) -> None:
         """Render and write pages; a large batch is spread over the cores (forked workers
-        inherit the jobs and write their own files; the swap still happens only here)."""
+        inherit the jobs and write their own files; the swap still happens only here).
+        The first `slow` jobs are slow ones (search shards): each goes out on its own, first."""
         for rel_path, _ in jobs:
             self._claim(rel_path)
         workers = can_fork(len(jobs), PARALLEL_FROM)
@@ -109,7 +110,8 @@ class SiteWriter:
             return
         _SHARED.update(jobs=jobs, staging=self.staging, epoch=self.epoch, lock_fd=self._lock_file.fileno())
         try:
-            ranges = [(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
+            ranges = [(i, i + 1) for i in range(slow)]
+            ranges += [(start, min(start + CHUNK, len(jobs))) for start in range(slow, len(jobs), CHUNK)]
             with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
                 for done in pool.imap_unordered(_write_range, ranges):
                     if progress is not None:

@@ -723,14 +723,25 @@ def time_index_build(archive: Path, site: Path, log: Path) -> dict:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    """Logs nothing, but notes each request it answered with an error in `failed`."""
+
+    def __init__(self, *args, failed: list[str], **kwargs):
+        self.failed = failed
+        super().__init__(*args, **kwargs)
+
+    def log_request(self, code="-", size="-"):
+        if str(code).isdigit() and int(code) >= 400:
+            self.failed.append(f"the server answered {int(code)} to {self.path}")
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
 
 @contextmanager
-def http_server(folder: Path):
-    """A `python -m http.server` on 127.0.0.1 and a free port, in a thread; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+def http_server(folder: Path, failed: list[str]):
+    """A `python -m http.server` on 127.0.0.1 and a free port, in a thread; yields the base URL.
+    Requests it answers with an error (e.g. 404) are appended to `failed`."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder), failed=failed))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -762,15 +773,16 @@ def time_search_page(playwright, base_url: str) -> dict:
         page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
                 if message.type in ("error", "warning") else None)
         page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url} ({request.failure})"))
-        page.on("response", lambda response: errors.append(f"HTTP {response.status}: {response.url}")
-                if response.status >= 400 else None)
         figures: dict = {"url": base_url + "search.html?q=" + quote(SEARCH_PAGE_QUERY), "errors": errors}
         started = time.perf_counter()
         page.goto(figures["url"], wait_until="commit")
         try:
-            page.wait_for_selector("#search-results li", state="attached")
+            # checked on every frame, and the page loads one shard per frame at most, so the
+            # shard count returned is the one the first results were shown with
+            shards = page.wait_for_function("() => document.querySelector('#search-results li') ? window.arshifSearch.loaded() : 0",
+                                            polling="raf")
             figures["first_results_seconds"] = time.perf_counter() - started
-            figures["shards_at_first_results"] = page.evaluate("() => window.arshifSearch.loaded()")
+            figures["shards_at_first_results"] = shards.json_value()
         except PlaywrightTimeout:
             figures["first_results_seconds"] = None
         try:
@@ -842,8 +854,10 @@ def measure_in_browser(sites: list[SearchSite]) -> dict[str, dict]:
             for transport, base in transports + ([("http", None)] if site.over_http else []):
                 print(f"  {site.label}, Chromium over {transport}:// ...", flush=True)
                 if base is None:
-                    with http_server(site.site) as url:
+                    failed: list[str] = []
+                    with http_server(site.site, failed) as url:
                         figures = time_search_page(playwright, url)
+                    figures["errors"] += failed
                 else:
                     figures = time_search_page(playwright, base)
                 measured[site.label][transport] = figures
