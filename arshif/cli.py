@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import traceback
 from pathlib import Path
@@ -11,7 +12,7 @@ from .errors import BuildError, Problems
 from .pipeline import build, suggest
 from .progress import Progress
 
-COMMANDS = ("build", "serve", "check", "suggest-entities")
+COMMANDS = ("build", "serve", "check", "suggest-entities", "snapshot", "diff", "verify")
 MAX_WARNINGS_SHOWN = 20
 
 
@@ -23,6 +24,7 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
         ("serve", "build, serve on localhost, and rebuild when a source changes"),
         ("check", "check the sources and report every problem and likely curator mistake, without building"),
         ("suggest-entities", "print likely names that content/entities.toml lacks, as TOML to paste"),
+        ("snapshot", "build, then pack the site as a verifiable .zip and .tar.gz with manifest.json and SHA256SUMS"),
     )
     for name, text in commands:
         command = sub.add_parser(name, help=text, description=text)
@@ -36,21 +38,32 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
         if name == "check":
             command.add_argument("--strict", action="store_true", help="fail on warnings too")
             command.add_argument("--sources-only", action="store_true", help="do not check the built site")
+        if name == "snapshot":
+            command.add_argument("--dest", type=Path, help="where the archives go; default: ARCHIVE/snapshots")
         if name == "build":
             command.add_argument("--strict", action="store_true", help="treat warnings as errors: nothing is written")
         if name == "suggest-entities":
             command.add_argument("--min-count", type=int, default=2, help="how often a name must occur (default 2)")
             command.add_argument("--limit", type=int, default=50, help="how many suggestions to print (default 50)")
+    compare = sub.add_parser("diff", help="compare two snapshots or built folders", description="compare two snapshots or built folders")
+    compare.add_argument("old", type=Path)
+    compare.add_argument("new", type=Path)
+    compare.add_argument("--json", action="store_true", help="print JSON for machines")
+    check_one = sub.add_parser("verify", help="check a snapshot against its SHA256SUMS and manifest", description="check a snapshot against its SHA256SUMS and manifest")
+    check_one.add_argument("snapshot", type=Path)
     if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
         argv = ["build", *argv]
     args = parser.parse_args(argv)
-    args.out = args.out or args.archive / "site"
+    if hasattr(args, "archive"):
+        args.out = args.out or args.archive / "site"
     return args
 
 
 def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv, default_root or Path.cwd())
     try:
+        if args.command in ("diff", "verify"):
+            return run_compare(args)
         if not args.archive.is_dir():
             print(f"error: {args.archive}: no such archive folder\n  fix: give a folder that holds seeds/ and/or content/", file=sys.stderr)
             return 1
@@ -60,6 +73,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             return serve(args.archive, args.out, args.host, args.port)
         if args.command == "check":
             return run_check(args.archive, None if args.sources_only else args.out, args.strict)
+        if args.command == "snapshot":
+            return run_snapshot(args.archive, args.out, args.dest or args.archive / "snapshots", args.quiet)
         if args.command == "suggest-entities":
             print(suggest(args.archive, args.min_count, args.limit))
             return 0
@@ -96,6 +111,47 @@ def run_check(root: Path, site: Path | None, strict: bool) -> int:
     errors, warnings = len(problems.errors), len(problems.warnings)
     print(f"check: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return 1 if errors or (strict and warnings) else 0
+
+
+def run_snapshot(root: Path, out: Path, dest: Path, quiet: bool) -> int:
+    from .pipeline import snapshot
+
+    try:
+        result, files = snapshot(root, out, dest, Progress(not quiet))
+    except BuildError as exc:
+        show_problems(exc.problems, root)
+        print("snapshot failed: the build failed; nothing was written.", file=sys.stderr)
+        return 1
+    show_problems(result.problems.warnings, root)
+    if not quiet:
+        print(f"snapshot of {result.articles} articles: " + ", ".join(str(f) for f in files))
+    return 0
+
+
+def run_compare(args) -> int:
+    from .publish import diff, verify
+
+    for path in [args.snapshot] if args.command == "verify" else [args.old, args.new]:
+        if not path.exists():
+            print(f"error: {path}: no such snapshot or folder", file=sys.stderr)
+            return 1
+    if args.command == "verify":
+        problems = verify(args.snapshot)
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"verify: {args.snapshot}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))
+        return 1 if problems else 0
+    changes = diff(args.old, args.new)
+    if args.json:
+        print(json.dumps(changes, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{args.old} ({changes['old']['articles']} articles) -> {args.new} ({changes['new']['articles']} articles)")
+    for label in ("added", "removed", "changed"):
+        print(f"{label}: {len(changes[label])}" + "".join(f"\n  {i}" for i in changes[label]))
+    for kind in ("entities", "tags"):
+        for key, moved in changes[kind].items():
+            print(f"{kind[:-1] if kind == 'tags' else 'entity'} {key}: +{len(moved['added'])} -{len(moved['removed'])}")
+    return 0
 
 
 def show_problems(problems, root: Path, limit: int | None = MAX_WARNINGS_SHOWN) -> None:

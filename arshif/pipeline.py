@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import time
 from dataclasses import dataclass, replace
@@ -18,6 +19,7 @@ from .errors import BuildError, Problems, fail
 from .load import load_archive
 from .model import Archive
 from .progress import Progress
+from .publish import MANIFEST, manifest, manifest_json, write_snapshot
 from .render import Renderer
 from .search import search_docs, search_files
 from .write import SiteWriter, check_output_folder
@@ -74,6 +76,8 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
         search = search_files(search_docs(archive, renderer.views), renderer.base_key)
+        snapshot_date = _updated(archive, epoch).date().isoformat()
+        writer.write(MANIFEST, manifest_json(manifest(archive, root, snapshot_date)))
         to_render = []
         for path, key, render in itertools.chain(search, renderer.pages()):  # the slow search shards first
             same_inputs = cache.unchanged(path, key)  # also records the key for the next build
@@ -108,6 +112,16 @@ def check(root: Path) -> Problems:
         return Problems(list(exc.problems) + [p for p in problems.items if p.is_warning])
     lint_entities(archive.entities, problems)
     return problems
+
+
+def snapshot(root: Path, out: Path, dest: Path, progress: Progress | None = None) -> tuple[BuildResult, list[Path]]:
+    """Build, then pack the site as arshif-<archive id>-<date>.zip and .tar.gz in `dest`."""
+    result = build(root, out, progress)
+    data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    epoch = source_date_epoch()
+    if epoch is None:
+        epoch = int(datetime.fromisoformat(data["date"]).replace(tzinfo=timezone.utc).timestamp())
+    return result, write_snapshot(out, dest, f"arshif-{data['archive']}-{data['date']}", epoch)
 
 
 def suggest(root: Path, min_count: int, limit: int) -> str:
