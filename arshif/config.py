@@ -26,6 +26,7 @@ class Settings:
     hijri: bool = True
     sources: dict[str, str] = field(default_factory=dict)  # source id -> name shown
     link_mentions: str = "first"  # which entity mentions are links: first | paragraph | all
+    previous_snapshot: str = ""  # address of the snapshot published before this one, linked from snapshot.html
 
     def source_name(self, source: str) -> str:
         return self.sources.get(source, source)
@@ -47,6 +48,7 @@ _SCHEMA = {
     "digits": (str, lambda v: v in DIGIT_STYLES, '"arabic" or "latin"'),
     "hijri": (bool, lambda v: True, "true or false"),
     "link_mentions": (str, lambda v: v in LINK_POLICIES, '"first" (first in the headline and in the body), "paragraph" or "all"'),
+    "previous_snapshot": (str, lambda v: re.match(r"(https?://\S+|[^:\s]+)$", v), "an http(s) address or a relative path"),
     "sources": (dict, lambda v: all(isinstance(x, str) for x in v.values()), "a table of source = \"name\""),
 }
 

@@ -197,6 +197,7 @@ def month_path(year: int, month: int, page_number: int = 1) -> str:
 
 ARCHIVE_INDEX_PATH = "archive/index.html"
 SEARCH_PATH = "search.html"
+SNAPSHOT_PATH = "snapshot.html"
 FEED_PATH = "feed.xml"
 SITEMAP_PATH = "sitemap.xml"
 NOT_FOUND_PATH = "404.html"

@@ -19,7 +19,7 @@ from .errors import BuildError, Problems, fail
 from .load import load_archive
 from .model import Archive
 from .progress import Progress
-from .publish import MANIFEST, manifest, manifest_json, write_snapshot
+from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapshot
 from .render import Renderer
 from .search import search_docs, search_files
 from .write import SiteWriter, check_output_folder
@@ -55,7 +55,8 @@ def template_dirs(root: Path) -> list[Path]:
     return [own, DEFAULT_TEMPLATES] if own.is_dir() and own.resolve() != DEFAULT_TEMPLATES else [DEFAULT_TEMPLATES]
 
 
-def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bool = True, strict: bool = False) -> BuildResult:
+def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bool = True, strict: bool = False,
+          as_snapshot: bool = False) -> BuildResult:
     """Build the archive folder `root` into `out`; raises BuildError on bad input."""
     started = time.perf_counter()
     progress = progress or Progress(False)
@@ -70,7 +71,10 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
         lint_entities(archive.entities, problems)
         if problems.warnings:  # strict: a warning stops the build before anything is written
             raise BuildError(problems.warnings)
-    renderer = Renderer(archive, template_dirs(root), _updated(archive, epoch))
+    snapshot_info = None
+    if as_snapshot:  # only a snapshot shows its date and input hash on every page: a change anywhere changes them all
+        snapshot_info = {"date": _updated(archive, epoch).date().isoformat(), "articles": len(archive.articles), "input_hash": input_hash(root)}
+    renderer = Renderer(archive, template_dirs(root), _updated(archive, epoch), snapshot_info)
     progress.start("writing", renderer.page_count())
     pages = 0
     with SiteWriter(out, epoch) as writer:
@@ -116,7 +120,7 @@ def check(root: Path) -> Problems:
 
 def snapshot(root: Path, out: Path, dest: Path, progress: Progress | None = None) -> tuple[BuildResult, list[Path]]:
     """Build, then pack the site as arshif-<archive id>-<date>.zip and .tar.gz in `dest`."""
-    result = build(root, out, progress)
+    result = build(root, out, progress, as_snapshot=True)
     data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     epoch = source_date_epoch()
     if epoch is None:

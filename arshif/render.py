@@ -75,12 +75,13 @@ def count_articles(n: int, style: str) -> str:
 
 
 class Renderer:
-    def __init__(self, archive: Archive, template_dirs: list[Path], updated: datetime):
+    def __init__(self, archive: Archive, template_dirs: list[Path], updated: datetime, snapshot: dict | None = None):
         self.archive = archive
         self.settings = archive.settings
         self.updated = updated
+        self.snapshot = snapshot  # {date, articles, input_hash} when building a snapshot: shown in every footer
         self.env = make_environment(template_dirs)
-        self.env.globals.update(site=self.settings, digits=self._digits, count_articles=self._count)
+        self.env.globals.update(site=self.settings, digits=self._digits, count_articles=self._count, snapshot=snapshot)
         self.views = [self._view(a) for a in archive.articles]
         self.view_of = {v.article.id: v for v in self.views}
         self.entities = {e.id: e for e in archive.entities}
@@ -88,7 +89,8 @@ class Renderer:
         self.tag_views = _group(self.views, lambda v: v.article.tag_ids)
         self.sources = _sources(archive.articles, self.settings)
         self.source_views = _group(self.views, lambda v: (v.article.source,) if v.article.source else ())
-        self.base_key = page_key(_templates_digest(template_dirs), repr(self.settings), tuple(self._nav()), repr(archive.entities))
+        self.base_key = page_key(_templates_digest(template_dirs), repr(self.settings), tuple(self._nav()), repr(archive.entities),
+                                 repr(sorted((snapshot or {}).items())))
 
     def _digits(self, value) -> str:
         return digits(value, self.settings.digits)
@@ -122,6 +124,10 @@ class Renderer:
         for page in self.archive.pages:
             yield page.path, None, functools.partial(
                 self._render, "page.html", page.path, title=page.title, description=page.summary, page=page)
+        if self.snapshot:
+            yield model.SNAPSHOT_PATH, None, functools.partial(
+                self._render, "snapshot.html", model.SNAPSHOT_PATH, title="عن هذه اللقطة",
+                description=f"لقطة {self.settings.title} بتاريخ {self.snapshot['date']}.")
         yield model.SEARCH_PATH, None, functools.partial(
             self._render, "search.html", model.SEARCH_PATH, title="البحث في الأرشيف",
             description=f"ابحث في مقالات {self.settings.title} بالكلمات، دون اتصال بالإنترنت.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -92,3 +93,32 @@ def test_unpacked_snapshot_browses_and_searches(tmp_path, browser):  # noqa: F81
     page.wait_for_function("() => window.arshifSearch && window.arshifSearch.done()")
     assert page.locator("#search-results li").count() >= 2
     assert page.errors == []
+
+
+def test_a_snapshot_says_which_it_is(tmp_path):
+    root = archive_with(tmp_path / "a", SEEDS)
+    (root / "archive.toml").write_text('previous_snapshot = "https://example.org/snapshots/arshif-a-2015-08-01.zip"\n', encoding="utf-8")
+    snapshot(root, tmp_path / "site", tmp_path / "snaps")
+    data = json.loads((tmp_path / "site" / "manifest.json").read_text(encoding="utf-8"))
+    for page in ("index.html", "articles/a.html"):
+        html = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert "لقطة 2015-08-03" in html and data["input_hash"][:12] in html and "٣ مقالات" in html
+    about = (tmp_path / "site" / "snapshot.html").read_text(encoding="utf-8")
+    assert data["input_hash"] in about and 'href="https://example.org/snapshots/arshif-a-2015-08-01.zip" rel="prev"' in about
+    build_only = tmp_path / "plain"
+    from arshif.pipeline import build
+
+    build(root, build_only)  # an ordinary build keeps its pages free of the input hash, so rebuilds stay incremental
+    assert "snapshot-info" not in (build_only / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_publishing_workflow_runs_commands_that_exist():
+    workflow = (REPO_ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
+    for step in ("build.py snapshot", "build.py check", "build.py verify", "actions/upload-pages-artifact", "actions/deploy-pages", "action-gh-release"):
+        assert step in workflow, step
+    for command in ("snapshot", "check", "verify"):
+        result = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), command, "--help"], capture_output=True, text=True)
+        assert result.returncode == 0, command
+    if shutil.which("actionlint"):
+        lint = subprocess.run(["actionlint", str(REPO_ROOT / ".github" / "workflows" / "publish.yml")], capture_output=True, text=True)
+        assert lint.returncode == 0, lint.stdout
