@@ -9,61 +9,34 @@
     adjectives = []          # optional: forms that relate an article without a link
     shared_aliases = []      # optional: aliases another entity may also use, on purpose
 
-tomllib gives no line numbers for values, so each [[entity]] header and key is
-found by scanning the text; every problem is reported, then the build stops.
+Every problem is reported with its line (load/tables.py), then the build stops.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
-from ..config import key_line, toml_error_line
 from ..errors import Problems
 from ..model import ENTITY_TYPES, Entity
 from ..text import clean_line, normalise
-from .files import read_text
+from .tables import Entry, read_entries
 
 REQUIRED = ("id", "name", "type")
 OPTIONAL = ("aliases", "description", "adjectives", "shared_aliases")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_HEADER = re.compile(r"^\s*\[\[\s*entity\s*\]\]", re.M)
 
 
 def load_entities(path: Path, problems: Problems) -> tuple[Entity, ...]:
-    text = read_text(path, problems)
-    if text is None:
-        return ()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        problems.error(path, toml_error_line(exc, text), f"invalid TOML: {exc}", "fix the syntax on that line")
-        return ()
-    unknown_tables = [k for k in data if k != "entity"]
-    for key in unknown_tables:
-        problems.error(path, key_line(text, key), f"unknown table or key '{key}'", "write each entity as an [[entity]] table")
-    records = data.get("entity", [])
-    starts = [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)]
-    blocks = _blocks(text, starts)
-    entities = [_entity(path, record, start, block, problems) for record, start, block in zip(records, starts, blocks)]
+    entities = [_entity(path, entry, problems) for entry in read_entries(path, "entity", problems)]
     entities = [e for e in entities if e is not None]
     _check_duplicate_ids(path, entities, problems)
     _check_shared_aliases(path, entities, problems)
     return tuple(entities)
 
 
-def _blocks(text: str, starts: list[int]) -> list[str]:
-    lines = text.split("\n")
-    ends = starts[1:] + [len(lines) + 1]
-    return ["\n".join(lines[s - 1 : e - 1]) for s, e in zip(starts, ends)]
-
-
-def _entity(path: Path, record: dict, start: int, block: str, problems: Problems) -> Entity | None:
-    def line_of(key):
-        found = key_line(block, key)
-        return start + found - 1 if found else start
-
+def _entity(path: Path, entry: Entry, problems: Problems) -> Entity | None:
+    record, start, line_of = entry.record, entry.start, entry.line_of
     ok = True
     for key in record:
         if key not in REQUIRED + OPTIONAL:

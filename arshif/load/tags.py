@@ -11,50 +11,26 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
-from ..config import key_line, toml_error_line
 from ..errors import Problems
 from ..model import Tag
 from ..text import clean_line, normalise
-from .files import read_text
+from .tables import Entry, read_entries
 
 KEYS = ("id", "name", "description", "match", "min_mentions")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_HEADER = re.compile(r"^\s*\[\[\s*tag\s*\]\]", re.M)
 
 
 def load_tags(path: Path, problems: Problems) -> tuple[Tag, ...]:
-    text = read_text(path, problems)
-    if text is None:
-        return ()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        problems.error(path, toml_error_line(exc, text), f"invalid TOML: {exc}", "fix the syntax on that line")
-        return ()
-    for key in data:
-        if key != "tag":
-            problems.error(path, key_line(text, key), f"unknown table or key '{key}'", "write each tag as a [[tag]] table")
-    starts = [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)]
-    lines = text.split("\n")
-    ends = starts[1:] + [len(lines) + 1]
-    tags = []
-    for record, start, end in zip(data.get("tag", []), starts, ends):
-        block = "\n".join(lines[start - 1 : end - 1])
-        tag = _tag(path, record, start, block, problems)
-        if tag is not None:
-            tags.append(tag)
+    tags = [_tag(path, entry, problems) for entry in read_entries(path, "tag", problems)]
+    tags = [t for t in tags if t is not None]
     _check_unique(path, tags, problems)
     return tuple(tags)
 
 
-def _tag(path: Path, record: dict, start: int, block: str, problems: Problems) -> Tag | None:
-    def line_of(key):
-        found = key_line(block, key)
-        return start + found - 1 if found else start
-
+def _tag(path: Path, entry: Entry, problems: Problems) -> Tag | None:
+    record, start, line_of = entry.record, entry.start, entry.line_of
     errors = len(problems.errors)
     for key in record:
         if key not in KEYS:
