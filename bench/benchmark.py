@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark arshif against Pelican and Hugo on the same real articles.
+"""Benchmark arshif against Pelican and Hugo, and arshif's search beside Pagefind's, on the same real articles.
 
 Run from the repository root:
 
@@ -9,6 +9,7 @@ Run from the repository root:
     .venv/bin/python bench/benchmark.py --json /tmp/bench.json
     .venv/bin/python bench/benchmark.py --no-entities --skip-matcher   # plain pages, no matcher section
     .venv/bin/python bench/benchmark.py --skip-search     # no search section (no Chromium needed)
+    .venv/bin/python bench/benchmark.py --search-only     # the search section alone: arshif beside Pagefind
 
 What it does:
 1. Unpacks the corpus (by default ../shared/corpus/bench-20k.tar.xz) into a temporary
@@ -21,27 +22,34 @@ What it does:
    measured the same way, and prints arshif's time as a ratio to theirs.
 5. Measures the entity matcher alone: MB of article text per second that Matcher.find
    gets through on one core, with 1,000, 10,000 and 50,000 aliases (skip: --skip-matcher).
-6. Measures arshif's client-side search (skip: --skip-search) on the site built in step 2
-   and on the 2,000 untarred articles of ../shared/corpus (built too): index size, index
-   build time on one core, and in Chromium the time to first results, to the whole index,
-   per query, and the JS heap; from file:// and, for the big site, over http.
-7. Prints a summary table and, with --json PATH, writes it as JSON.
+6. Measures arshif's client-side search beside Pagefind 1.6 (skip: --skip-search) on
+   three sets: the 2,000 untarred articles of ../shared/corpus, the articles of step 2
+   and five copies of those (100,000; skip: --skip-100k): bytes per query session over
+   http and from file://, time to first results, query time, JS heap, index size and
+   index build time on one core, precision@10 of 40 queries drawn from the headlines,
+   and spelling variants that must give the same results (see bench/README.md).
+7. Prints summary tables and, with --json PATH, writes them as JSON.
 
 Pelican: .venv/bin/pip install 'pelican[markdown]==4.12.0'.  Hugo: apt-get install -y hugo.
-A missing tool is skipped with a note; this is a benchmark, not a test.
+Pagefind: npm ci (a devDependency).  A missing tool is skipped with a note; this is a
+benchmark, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import csv
 import functools
-import hashlib
+import gzip
+import html
 import importlib.util
 import json
 import os
 import random
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -49,11 +57,13 @@ import tempfile
 import textwrap
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run as bench/benchmark.py, the repo root is not on the path
@@ -61,7 +71,13 @@ sys.path.insert(0, str(REPO))  # run as bench/benchmark.py, the repo root is not
 from arshif.enrich.matcher import Matcher  # noqa: E402
 from arshif.errors import Problems  # noqa: E402
 from arshif.load.entities import load_entities  # noqa: E402
-from arshif.text import COMMON_WORDS, tokens  # noqa: E402
+from arshif.text import COMMON_WORDS, normalise, tokens  # noqa: E402
+
+try:  # the browser part of the search section needs it; without it that part is skipped with a note
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:
+    PlaywrightError = PlaywrightTimeout = RuntimeError
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "bench-20k.tar.xz"
 ENTITIES_FILE = REPO / "content" / "entities.toml"  # the curated list the product ships with
@@ -76,27 +92,27 @@ MATCHER_ALIAS_COUNTS = (1_000, 10_000, 50_000)  # 10,000 is the figure the targe
 MATCHER_TARGET_ALIASES = 10_000
 SYNTHETIC_ALIAS_SEED = 20_000  # fixed, so every run times the same aliases
 SYNTHETIC_DRAWS_PER_ALIAS = 20  # give up drawing after this many tries per alias wanted
-SEARCH_CORPUS = REPO.parent / "shared" / "corpus"  # the 2,000 untarred articles, a second search site
-SEARCH_BYTES_PER_ARTICLE_TARGET = 2 * 1024  # index bytes per article: under 2 KB
-SEARCH_FIRST_RESULTS_TARGET_SECONDS = 1.0
-SEARCH_QUERY_TARGET_MS = 50.0
-SEARCH_PAGE_QUERY = "السعودية"  # the ?q= of the page load; common enough to be in the newest shard
-# Fixed, so every run times the same queries: single words, two-word queries, a required
-# (+) and an excluded (-) term, a prefix (*).
-SEARCH_QUERIES = (
-    "السعودية",
-    "النفط",
-    "الحوثيين",
-    "داعش",
-    "التعليم",
-    "وزير الخارجية",
-    "كأس العالم",
-    "+اليمن +الحوثي",
-    "النفط -إيران",
-    "اقتصا*",
-)
-SEARCH_QUERY_REPEATS = 3
-SEARCH_TIMEOUT_MS = 180_000
+SEARCH_CORPUS = REPO.parent / "shared" / "corpus"  # the 2,000 untarred articles: the small search set
+SEARCH_COPIES = 5  # the large search set: five copies of the articles built (100,000 of the 20,000)
+SEARCH_QUERY_SEED = 2026  # fixed, so every run asks the same queries
+SEARCH_KINDS = ("names", "topics", "phrases", "quoted")
+SEARCH_QUERIES_PER_KIND = 10
+VARIANT_KINDS = (("hamza", 4), ("alef maqsura", 3), ("ta marbuta", 4), ("clitic و", 3))  # 14 pairs
+PRECISION_AT = 10
+HEAP_QUERIES = 10
+MB = 1024 * 1024
+SEARCH_TARGETS = {
+    "session_bytes": 300 * 1024,  # median bytes of a query session, small and main set
+    "session_growth": 1.2,  # the main set's median at most 1.2x the small set's
+    "session_bytes_copies": 400 * 1024,  # the 100,000
+    "first_results_ms": 300,
+    "query_ms": 50,
+    "heap_bytes": 30 * MB,
+    "index_bytes_per_article": 2 * 1024,
+    "index_build_seconds": 5.0,  # the main set (20,000), one core
+}
+SEARCH_TIMEOUT_MS = 120_000
+PAGEFIND_TIMEOUT_SECONDS = 1800.0
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -355,7 +371,7 @@ def bench_rebuilds(archive: Path, articles: list[Article], scratch: Path) -> dic
         print(f"  PROBLEM: after the rebuild, {page} does not show the appended paragraph")
     figures = {"unchanged_seconds": unchanged.seconds, "one_changed_seconds": one_changed.seconds,
                "unchanged_peak_mb": unchanged.peak_mb, "one_changed_peak_mb": one_changed.peak_mb,
-               "edit_shown": edit_shown, "target_seconds": REBUILD_TARGET_SECONDS}
+               "edit_shown": edit_shown, "target_seconds": REBUILD_TARGET_SECONDS, "changed_article": changed.id}
     for label, run in (("no change", unchanged), ("one article changed", one_changed)):
         verdict = "within" if run.seconds < REBUILD_TARGET_SECONDS else "over"
         status = "" if run.returncode == 0 else f"  FAILED (exit {run.returncode}):\n{log_tail(run.log)}"
@@ -627,125 +643,590 @@ def matcher_line(run: dict) -> str:
             f"{verdict} the {MATCHER_TARGET_MB_PER_SECOND:.0f} MB/s target")
 
 
-# -- the search index -------------------------------------------------------------
+# -- search: arshif beside Pagefind -------------------------------------------------
+#
+# Three sets of articles: the 2,000 of --search-corpus, the articles built above (20,000
+# by default) and 100,000 made from those: five copies, each with new ids and file names,
+# dates shifted by whole years and a marker word at the end of the headline. Each set is
+# built with arshif (search.html, the index under search/) and, for Pagefind, written as
+# one plain HTML page per article and indexed by `pagefind --site`. One query set, drawn
+# with a fixed seed from the headlines of the articles built above, runs on every site.
 
-# Times the index step alone, in a fresh process: the archive is loaded exactly as
-# arshif.pipeline.build loads it up to the renderer (load_archive, enrich,
-# Renderer(...).views), then search_docs and shard_script for every shard run one after
-# the other on one core. The real build hands the shards to its worker processes with the
-# pages, spread over the cores. Prints one line of JSON.
+
+@dataclass(frozen=True)
+class Query:
+    kind: str  # one of SEARCH_KINDS
+    text: str  # as typed in the search box
+    source: str  # id of the article whose headline it came from: it holds every word
+
+
+@dataclass(frozen=True)
+class VariantPair:
+    kind: str  # one of the VARIANT_KINDS
+    first: str
+    second: str
+
+
+@dataclass
+class SearchSet:
+    """One set of articles, built with arshif and written for Pagefind."""
+
+    key: str  # "2k", "20k", "100k": the column names and the JSON keys
+    articles: list[Article]
+    work: Path  # everything for this set lives under it
+    archive: Path | None = None  # arshif's input
+    out: Path | None = None  # arshif's site
+    build: dict = field(default_factory=dict)  # how the arshif site was made
+    role: str = ""  # "small", "main" or "copies"
+    _texts: dict | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{len(self.articles):,} articles"
+
+    def texts(self) -> dict[str, Article]:
+        if self._texts is None:
+            self._texts = {a.id: a for a in self.articles}
+        return self._texts
+
+
+def set_key(count: int) -> str:
+    return f"{count // 1000}k" if count >= 1000 and count % 1000 == 0 else f"{count:,}"
+
+
+# -- the query set ------------------------------------------------------------------
+
+_SURFACE_WORD = re.compile(r"[^\W_]+")
+
+
+@functools.cache
+def _kept(char: str) -> bool:
+    return bool(normalise(char))  # diacritics, tatweel and invisible marks normalise to nothing
+
+
+def surface_words(text: str) -> list[str]:
+    """The words as written (hamza, ى and ة kept), without diacritics, tatweel or invisible marks."""
+    return _SURFACE_WORD.findall("".join(ch for ch in text if _kept(ch)))
+
+
+def _norm(word: str) -> str:
+    found = tokens(word)
+    return found[0] if len(found) == 1 else ""
+
+
+_CLITIC_STARTS = ("وال", "فال", "بال", "كال", "لل", "ولل", "فلل")
+
+
+def clean_word(word: str, vocabulary: Counter) -> bool:
+    """A word as it would be typed on its own: not a proclitic glued to a word the headlines also
+    use bare (والنفط, بروسيا), so that "the query word, maybe after a proclitic" judges it fairly."""
+    if len(word) < 2 or word.startswith(_CLITIC_STARTS):
+        return False
+    return not (word[0] in "وفبكل" and len(word) >= 4 and vocabulary[word[1:]] > 0)
+
+
+def _headlines(articles: list[Article]) -> list[tuple[str, list[str], list[str]]]:
+    """(id, surface words, normalised words) of each headline, in a fixed order."""
+    rows = []
+    for article in sorted(articles, key=lambda a: a.id):
+        words = surface_words(article.title)
+        norms = [_norm(w) for w in words]
+        if all(norms):
+            rows.append((article.id, words, norms))
+    return rows
+
+
+def draw_queries(articles: list[Article], per_kind: int) -> list[Query]:
+    """`per_kind` queries of each kind, the same on every run (random.Random(SEARCH_QUERY_SEED)),
+    interleaved: names, topic word, phrase, quoted phrase, names, ..."""
+    rng = random.Random(SEARCH_QUERY_SEED)
+    headlines = _headlines(articles)
+    vocabulary = Counter(w for _, _, norms in headlines for w in set(norms))
+    by_kind = {"names": _draw_names(rng, headlines, per_kind), "topics": _draw_topics(rng, headlines, vocabulary, per_kind),
+               "phrases": _draw_phrases(rng, headlines, vocabulary, per_kind),
+               "quoted": _draw_quoted(rng, headlines, vocabulary, per_kind)}
+    ordered, seen = [], set()
+    for number in range(per_kind):
+        for kind in SEARCH_KINDS:
+            if number < len(by_kind[kind]) and by_kind[kind][number].text not in seen:
+                seen.add(by_kind[kind][number].text)
+                ordered.append(by_kind[kind][number])
+    return ordered
+
+
+def _draw_names(rng: random.Random, headlines, count: int) -> list[Query]:
+    """Aliases of content/entities.toml that headlines use (half one word, half several), as written there."""
+    entity_of = {}
+    for entity in load_entities(ENTITIES_FILE, Problems()):
+        for alias in entity.aliases:
+            entity_of.setdefault(" ".join(surface_words(alias)), entity.id)
+    aliases = sorted(entity_of)
+    by_word: dict[str, list[int]] = {}
+    for number, (_, _, norms) in enumerate(headlines):
+        for word in set(norms):
+            by_word.setdefault(word, []).append(number)
+    found: dict[str, str] = {}  # alias -> first headline using it
+    for alias in aliases:
+        norms = [_norm(w) for w in surface_words(alias)]
+        if not norms or not all(norms) or all(w in COMMON_WORDS for w in norms):
+            continue
+        forms = [word_forms(w) for w in norms]
+        maybe = sorted({n for form in forms[0] for n in by_word.get(form, ())})
+        uses = [headlines[n][0] for n in maybe if _adjacent(forms, headlines[n][2])]
+        if len(uses) >= 2:  # a name the archive really uses
+            found[alias] = uses[0]
+    chosen: list[str] = []
+    for several, wanted in ((True, count // 2), (False, count)):  # half of several words, the rest of one
+        pool = [a for a in found if (" " in a) == several]
+        rng.shuffle(pool)
+        for alias in pool:
+            if len(chosen) >= wanted:
+                break
+            if entity_of[alias] not in {entity_of[c] for c in chosen}:  # one name per entity
+                chosen.append(alias)
+    return [Query("names", alias, found[alias]) for alias in chosen]
+
+
+def _draw_topics(rng: random.Random, headlines, vocabulary: Counter, count: int) -> list[Query]:
+    """Single words of headlines, neither common words nor in names, used by 0.1% to 2% of the headlines."""
+    names = {w for entity in load_entities(ENTITIES_FILE, Problems()) for alias in entity.aliases for w in tokens(alias)}
+    least, most = max(3, len(headlines) // 1000), max(5, len(headlines) // 50)
+    surface: dict[str, Counter] = {}
+    first: dict[str, str] = {}
+    for hid, words, norms in headlines:
+        for word, norm in zip(words, norms):
+            if (len(norm) >= 4 and norm.isalpha() and norm not in COMMON_WORDS and norm not in names
+                    and least <= vocabulary[norm] <= most and clean_word(norm, vocabulary)):
+                surface.setdefault(norm, Counter())[word] += 1
+                first.setdefault(norm, hid)
+    candidates = sorted(surface)
+    chosen = rng.sample(candidates, min(count, len(candidates)))
+    # the spelling most headlines use (ties: the first in sort order)
+    return [Query("topics", min(surface[n].items(), key=lambda kv: (-kv[1], kv[0]))[0], first[n]) for n in chosen]
+
+
+def _phrase_ok(norms: list[str], vocabulary: Counter) -> bool:
+    """At least two words that are neither common nor short; no numbers; no proclitic glued to a known word."""
+    return (sum(1 for w in norms if w not in COMMON_WORDS and len(w) >= 3) >= 2
+            and not any(w.isdigit() or not clean_word(w, vocabulary) for w in norms))
+
+
+def _draw_phrases(rng: random.Random, headlines, vocabulary: Counter, count: int) -> list[Query]:
+    """2 to 4 consecutive words at a random place of a random headline: part of a headline, typed or pasted."""
+    found: list[Query] = []
+    seen = set()
+    for _ in range(count * 200):
+        if len(found) == count:
+            break
+        hid, words, norms = rng.choice(headlines)
+        length = rng.randint(2, 4)
+        if len(words) < length:
+            continue
+        start = rng.randrange(len(words) - length + 1)
+        text = " ".join(words[start:start + length])
+        if text not in seen and _phrase_ok(norms[start:start + length], vocabulary):
+            seen.add(text)
+            found.append(Query("phrases", text, hid))
+    return found
+
+
+def _draw_quoted(rng: random.Random, headlines, vocabulary: Counter, count: int) -> list[Query]:
+    """Phrases of 2 or 3 words that at least 3 headlines use (ولي العهد، مجلس الأمن), in quotation marks."""
+    uses: Counter = Counter()
+    first: dict[tuple[str, ...], tuple[str, str]] = {}  # normalised words -> (headline id, words as written there)
+    for hid, words, norms in headlines:
+        for length in (2, 3):
+            for start in range(len(words) - length + 1):
+                key = tuple(norms[start:start + length])
+                uses[key] += 1
+                first.setdefault(key, (hid, " ".join(words[start:start + length])))
+    candidates = sorted(k for k, n in uses.items() if n >= 3 and _phrase_ok(list(k), vocabulary))
+    chosen = rng.sample(candidates, min(count, len(candidates)))
+    return [Query("quoted", f'"{first[k][1]}"', first[k][0]) for k in chosen]
+
+
+def draw_variant_pairs(articles: list[Article]) -> list[VariantPair]:
+    """VARIANT_KINDS pairs of one-word queries that differ only in spelling, from frequent headline words."""
+    rng = random.Random(SEARCH_QUERY_SEED + 1)
+    headlines = _headlines(articles)
+    vocabulary = Counter(w for _, _, norms in headlines for w in set(norms))
+    words = sorted({w for _, surface, norms in headlines for w, n in zip(surface, norms)
+                    if len(n) >= 4 and n.isalpha() and n not in COMMON_WORDS and vocabulary[n] >= 5
+                    and clean_word(n, vocabulary)})
+    makers = {
+        "hamza": (lambda w: any(c in w for c in "أإآ"), lambda w: w.translate(str.maketrans("أإآ", "ااا"))),
+        "alef maqsura": (lambda w: w.endswith("ى"), lambda w: w[:-1] + "ي"),
+        "ta marbuta": (lambda w: w.endswith("ة"), lambda w: w[:-1] + "ه"),
+        "clitic و": (lambda w: not w.startswith(("و", "ف")), lambda w: "و" + w),
+    }
+    pairs, used = [], set()
+    for kind, count in VARIANT_KINDS:
+        test, variant = makers[kind]
+        candidates = [w for w in words if test(w) and normalise(w) not in used]
+        for word in rng.sample(candidates, min(count, len(candidates))):
+            used.add(normalise(word))
+            pairs.append(VariantPair(kind, word, variant(word)))
+    return pairs
+
+
+# -- judging results -------------------------------------------------------------------
+
+_LEADS = tuple(c + p + a for c in ("", "و", "ف") for p in ("", "ب", "ك", "ل") for a in ("", "ال"))
+
+
+@functools.lru_cache(maxsize=4096)
+def word_forms(word: str) -> frozenset[str]:
+    """A normalised query word and the same word after a proclitic: و ف, ب ك ل, ال, لل (والنفط, بالنفط, للنفط)."""
+    forms = {lead + word for lead in _LEADS} | {c + "لل" + word for c in ("", "و", "ف")}
+    if word.startswith("ال") and len(word) > 3:
+        forms |= {c + "لل" + word[2:] for c in ("", "و", "ف")}
+    return frozenset(forms)
+
+
+def _adjacent(forms: list[frozenset[str]], words: list[str]) -> bool:
+    n = len(forms)
+    return any(all(words[i + j] in forms[j] for j in range(n)) for i in range(len(words) - n + 1))
+
+
+class Judge:
+    """Whether an article holds a query: every word (title or body), or for a quoted phrase the
+    words next to each other in order (within the headline or one paragraph)."""
+
+    def __init__(self, texts: dict[str, Article]):
+        self.texts = texts
+        self._words: dict[str, tuple[list[list[str]], set[str]]] = {}
+
+    def words(self, article_id: str):
+        if article_id not in self._words:
+            article = self.texts[article_id]
+            runs = [tokens(article.title)] + [tokens(p) for p in article.paragraphs]
+            self._words[article_id] = (runs, {w for run in runs for w in run})
+        return self._words[article_id]
+
+    def holds(self, query: str, article_id: str) -> bool:
+        if article_id not in self.texts:
+            return False
+        wanted = tokens(query)
+        runs, vocabulary = self.words(article_id)
+        forms = [word_forms(w) for w in wanted]
+        if is_quoted(query):
+            return any(_adjacent(forms, run) for run in runs)
+        return all(f & vocabulary for f in forms)
+
+    def any_holds(self, query: Query) -> bool:
+        """Whether some article of the set holds the query (then a query with no results misses)."""
+        if query.source in self.texts:
+            return True
+        return any(self.holds(query.text, article_id) for article_id in self.texts)
+
+
+def is_quoted(query: str) -> bool:
+    return len(query) > 2 and query.startswith('"') and query.endswith('"')
+
+
+def article_id(path: str) -> str:
+    """`articles/<id>.html` (arshif) or `/articles/<id>.html` (Pagefind) -> id."""
+    return Path(unquote(urlsplit(path).path)).stem
+
+
+def precision(judge: Judge, queries: list[Query], runs: list[dict]) -> dict:
+    """Precision@10 per kind and over all: the share of the top 10 (or fewer) results that hold the
+    query. A query no article holds is left out; one with no results though some article holds it scores 0."""
+    scored: dict[str, list[float]] = {kind: [] for kind in SEARCH_KINDS}
+    per_query, no_results, left_out = [], 0, 0
+    for query, run in zip(queries, runs):
+        if run is None or not judge.any_holds(query):
+            left_out += 1
+            per_query.append({"query": query.text, "kind": query.kind, "precision": None})
+            continue
+        top = [article_id(s["path"]) for s in run["shown"][:PRECISION_AT]]
+        hits = sum(1 for a in top if judge.holds(query.text, a))
+        value = hits / len(top) if top else 0.0
+        no_results += not top
+        scored[query.kind].append(value)
+        per_query.append({"query": query.text, "kind": query.kind, "precision": value, "top": len(top),
+                          "total": run.get("total"), "mode": run.get("mode")})
+    means = {kind: (sum(v) / len(v) if v else None) for kind, v in scored.items()}
+    every = [x for v in scored.values() for x in v]
+    means["all"] = sum(every) / len(every) if every else None
+    return {"at": PRECISION_AT, "by_kind": means, "counted": {k: len(v) for k, v in scored.items()},
+            "no_results": no_results, "left_out": left_out, "queries": per_query}
+
+
+# -- the 100,000: copies of the articles built above ------------------------------------
+
+
+def shift_years(day: str, years: int) -> str:
+    """'2015-08-08' (or a longer ISO date) moved by whole years; 29 February becomes the 28th if need be."""
+    year, rest = int(day[:4]) + years, day[4:]
+    if rest.startswith("-02-29") and not calendar.isleap(year):
+        rest = "-02-28" + rest[6:]
+    return f"{year:04d}{rest}"
+
+
+def copy_id(original: str, copy: int) -> str:
+    return original if copy == 0 else f"{original}-c{copy}"
+
+
+def arrange_copies(folder: Path, header: list[str], rows: list[dict], articles: list[Article], work: Path,
+                   with_entities: bool, copies: int) -> tuple[Path, list[Article]]:
+    """`copies` times the articles: copy 0 as it is, copy k with new ids and file names, dates k years
+    earlier, and the marker word `copyk` at the end of the headline, so no two headlines are alike."""
+    archive = work / "archive"
+    seeds, content = archive / "seeds", archive / "content"
+    seeds.mkdir(parents=True)
+    content.mkdir()
+    by_id = {a.id: a for a in articles}
+    out_rows, out_articles = [], []
+    for copy in range(copies):
+        marker = f"copy{copy}"
+        for row in rows:
+            original = by_id[Path(row["file"]).stem]
+            new_id = copy_id(original.id, copy)
+            name = new_id + Path(row["file"]).suffix
+            new_row = dict(row, file=name)
+            if copy == 0:
+                shutil.copyfile(folder / "articles" / row["file"], seeds / name)
+                out_articles.append(original)
+            else:
+                text = (folder / "articles" / row["file"]).read_text(encoding="utf-8-sig")
+                first, newline, rest = text.partition("\n")
+                (seeds / name).write_text(f"{first.rstrip()} {marker}{newline}{rest}", encoding="utf-8")
+                new_row["date"] = shift_years(row["date"], -copy) if row.get("date") else row.get("date", "")
+                if row.get("url"):
+                    new_row["url"] = f"{row['url']}#{marker}"
+                if row.get("title"):  # a headline given in metadata.csv wins over the file's first line
+                    new_row["title"] = f"{row['title']} {marker}"
+                out_articles.append(replace(original, id=new_id, title=f"{(row.get('title') or original.title)} {marker}",
+                                            date=new_row["date"]))
+            out_rows.append(new_row)
+    with open(content / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(out_rows)
+    if with_entities:
+        shutil.copyfile(ENTITIES_FILE, content / "entities.toml")
+    return archive, out_articles
+
+
+# -- index size and index build time ------------------------------------------------------
+
+# Times arshif's index step alone, in a fresh process held to one core: the archive is loaded
+# and enriched as the build does (not timed), then every search file is made, one after the
+# other. Prints one line of JSON.
 INDEX_TIMING = textwrap.dedent(
     """
-    import hashlib, json, sys, time
+    import json, os, sys, time
     from pathlib import Path
     sys.path.insert(0, sys.argv[1])
+    os.sched_setaffinity(0, {int(sys.argv[3])})
     from arshif.errors import Problems
     from arshif.load import load_archive
-    from arshif.pipeline import _updated, enrich, source_date_epoch, template_dirs
-    from arshif.render import Renderer
-    from arshif.search import SHARD_SIZE, search_docs, shard_script
-    root = Path(sys.argv[2])
+    from arshif.pipeline import enrich
+    from arshif.search import search_files
     started = time.perf_counter()
     problems = Problems()
-    archive = enrich(load_archive(root, problems), problems)
-    views = Renderer(archive, template_dirs(root), _updated(archive, source_date_epoch())).views
+    archive = enrich(load_archive(Path(sys.argv[2]), problems), problems)
     loaded = time.perf_counter()
-    docs = search_docs(archive, views)
-    shards = []
-    for number, start in enumerate(range(0, len(docs), SHARD_SIZE)):
-        data = shard_script(number, docs[start : start + SHARD_SIZE]).encode("utf-8")
-        shards.append([len(data), hashlib.sha256(data).hexdigest()])
+    files = list(search_files(archive))
     done = time.perf_counter()
-    print(json.dumps({"articles": len(docs), "shard_size": SHARD_SIZE, "load_seconds": loaded - started,
-                      "seconds": done - loaded, "shards": shards}))
+    print(json.dumps({"load_seconds": loaded - started, "seconds": done - loaded, "files": len(files),
+                      "bytes": sum(len(text.encode("utf-8")) for _, text in files)}))
     """
 )
 
 
-@dataclass(frozen=True)
-class SearchSite:
-    label: str  # e.g. "20,000 articles"
-    archive: Path
-    site: Path
-    articles: int
-    over_http: bool  # also load it from a local http server
+def one_cpu() -> int:
+    return max(os.sched_getaffinity(0))
 
 
-def build_search_corpus(corpus: Path, scratch: Path, with_entities: bool) -> SearchSite | None:
-    """The second search site: the untarred corpus folder, arranged and built like the main one."""
-    if not corpus.is_dir():
-        print(f"search: {corpus} is not a folder; the second search site is left out (give --search-corpus)")
-        return None
-    folder = _folder_with_metadata(corpus)
-    header, rows = read_rows(folder, None)
-    work = scratch / "search-corpus"
-    archive = arrange_archive(folder, header, rows, work, with_entities)
-    out = work / "out-arshif"
-    print(f"search: building the {len(rows):,} articles of {folder} with arshif "
-          f"({'with' if with_entities else 'without'} entities) for the second search site ...", flush=True)
-    run = measure(arshif_command(archive, out), work / "arshif-build.log", cwd=REPO)
-    if run.returncode != 0:
-        print(f"  arshif FAILED (exit {run.returncode}); last lines of {run.log}:\n{log_tail(run.log)}")
-        return None
-    print(f"  built in {run.seconds:.2f} s, peak {run.peak_mb:,.0f} MB", flush=True)
-    return SearchSite(f"{len(rows):,} articles from {folder.name}/", archive, out, len(rows), over_http=False)
-
-
-def index_size(site: Path, articles: int) -> dict:
-    """Bytes of search/*.js (the shards and the manifest), per article, and the largest shard."""
-    files = {path.name: path.stat().st_size for path in sorted((site / "search").glob("*.js"))}
-    shards = {name: size for name, size in files.items() if name.startswith("shard-")}
-    largest = max(shards, key=shards.get) if shards else None
-    total = sum(files.values())
-    per_article = total / articles if articles else None
-    return {"files": len(files), "shards": len(shards), "total_bytes": total, "shard_bytes": sum(shards.values()),
-            "bytes_per_article": per_article, "largest_shard": largest, "largest_shard_bytes": shards.get(largest),
-            "target_bytes_per_article": SEARCH_BYTES_PER_ARTICLE_TARGET,
-            "meets_target": per_article is not None and per_article < SEARCH_BYTES_PER_ARTICLE_TARGET}
-
-
-def time_index_build(archive: Path, site: Path, log: Path) -> dict:
-    """Runs INDEX_TIMING and checks its shards are the very bytes the build wrote."""
+def arshif_index(search_set: SearchSet, log: Path) -> dict:
+    """Bytes of everything under search/, and the index step timed on one core."""
+    total, files = tree_size(search_set.out / "search") if (search_set.out / "search").is_dir() else (0, 0)
+    articles = len(search_set.articles)
+    figures = {"bytes": total, "files": files, "bytes_per_article": total / articles if articles else None}
     with open(log, "w") as errors:
-        done = subprocess.run([sys.executable, "-c", INDEX_TIMING, str(REPO), str(archive)], stdout=subprocess.PIPE,
-                              stderr=errors, text=True, check=False)
+        done = subprocess.run([sys.executable, "-c", INDEX_TIMING, str(REPO), str(search_set.archive), str(one_cpu())],
+                              stdout=subprocess.PIPE, stderr=errors, text=True, check=False)
     if done.returncode != 0 or not done.stdout.strip():
-        print(f"  index build timing FAILED (exit {done.returncode}); last lines of {log}:\n{log_tail(log)}")
-        return {"status": "failed", "log": str(log)}
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    built = [site / "search" / f"shard-{n}.js" for n in range(len(figures["shards"]))]
-    same = all(path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest
-               for path, (_, digest) in zip(built, figures["shards"]))
-    shard_count = len(figures.pop("shards"))
-    figures.update(status="ok", shard_count=shard_count, same_bytes_as_build=same,
-                   seconds_per_1000_articles=figures["seconds"] / figures["articles"] * 1000 if figures["articles"] else None)
+        print(f"    index build timing FAILED (exit {done.returncode}); last lines of {log}:\n{log_tail(log)}")
+        figures["build"] = {"status": "failed", "log": str(log)}
+        return figures
+    timing = json.loads(done.stdout.strip().splitlines()[-1])
+    timing.update(status="ok", cpu=one_cpu(), same_bytes_as_build=timing["bytes"] == total)
+    figures["build"] = timing
+    figures["build_seconds"] = timing["seconds"]
     return figures
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Logs nothing, but notes each request it answered with an error in `failed`."""
+def pagefind_command() -> list[str] | None:
+    """The platform binary npm installed (what `npx pagefind` runs), or npx itself."""
+    for name in ("pagefind_extended", "pagefind"):
+        for path in sorted((REPO / "node_modules" / "@pagefind").glob(f"*/bin/{name}")):
+            if os.access(path, os.X_OK):
+                return [str(path)]
+    npx = shutil.which("npx")
+    return [npx, "pagefind"] if npx and (REPO / "node_modules" / "pagefind").is_dir() else None
 
-    def __init__(self, *args, failed: list[str], **kwargs):
-        self.failed = failed
+
+PAGEFIND_DATA = ("index/", "fragment/", "filter/", "pagefind-entry.json")  # and *.pf_meta: the index, not the code
+
+
+def pagefind_data_file(relative: str) -> bool:
+    """Under pagefind/: the index (entry, meta, index chunks, fragments, filters), not its JS, CSS or WebAssembly."""
+    inside = relative.removeprefix("pagefind/")
+    return relative.startswith("pagefind/") and (inside.startswith(PAGEFIND_DATA) or inside.endswith(".pf_meta"))
+
+
+def article_page(article: Article) -> str:
+    """The page Pagefind indexes: the headline in <h1>, then the paragraphs."""
+    body = "".join(f"<p>{html.escape(p)}</p>\n" for p in article.paragraphs)
+    title = html.escape(article.title)
+    return (f'<!doctype html>\n<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{title}</title></head>\n'
+            f"<body><h1>{title}</h1>\n{body}</body></html>\n")
+
+
+# The search page for Pagefind, with the same contract as arshif's: ?q= runs at load,
+# documentElement.dataset.search goes "loading" then "done", results are #search-results > li
+# with a link, and window.benchSearch.run(q) / .last() give {total, mode, shown, ms, files}.
+# run() preloads the query's index chunks first, so `ms` is the search alone, as arshif's is.
+# &worker=0 keeps Pagefind in the page's thread (so its memory is in the page's heap);
+# &n= is how many results the first page shows (the data of each is loaded).
+PAGEFIND_PAGE = """<!doctype html>
+<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>بحث</title><link rel="icon" href="data:,"></head>
+<body><ol id="search-results"></ol>
+<script type="module">
+const root = document.documentElement;
+const params = new URLSearchParams(location.search);
+const pageSize = Number(params.get("n")) || 10;
+const list = document.getElementById("search-results");
+let pagefind = null, last = null;
+async function engine() {
+  if (!pagefind) {
+    pagefind = await import("./pagefind/pagefind.js");
+    if (params.get("worker") === "0") await pagefind.options({noWorker: true});
+  }
+  return pagefind;
+}
+const files = () => performance.getEntriesByType("resource").map(e => decodeURI(new URL(e.name).pathname).replace(/^\\//, ""));
+async function run(q, preload = true) {
+  root.dataset.search = "loading";
+  const pf = await engine();
+  if (preload) await pf.preload(q);
+  const started = performance.now();
+  const found = await pf.search(q);
+  const ms = performance.now() - started;
+  const data = await Promise.all(found.results.slice(0, pageSize).map(r => r.data()));
+  const shown = data.map(d => ({path: d.url.replace(/^\\//, ""), title: d.meta.title || ""}));
+  list.replaceChildren(...shown.map(s => {
+    const li = document.createElement("li"), a = document.createElement("a");
+    a.href = s.path; a.textContent = s.title; li.append(a); return li;
+  }));
+  last = {total: found.results.length, mode: found.results.length ? "all" : "none", shown, ms, files: files()};
+  root.dataset.search = "done";
+  return last;
+}
+window.benchSearch = {run, last: () => last};
+const q = params.get("q");
+if (q) run(q, false).catch(error => { console.error(error); root.dataset.search = "error"; });
+else root.dataset.search = "done";
+</script></body></html>
+"""
+
+
+def write_pagefind_site(search_set: SearchSet) -> Path:
+    site = search_set.work / "pagefind-site"
+    (site / "articles").mkdir(parents=True)
+    for article in search_set.articles:
+        (site / "articles" / f"{article.id}.html").write_text(article_page(article), encoding="utf-8")
+    return site
+
+
+def pagefind_index(search_set: SearchSet, command: list[str], timeout: float) -> dict:
+    """Write the pages, index them with Pagefind held to one core, then add the search page."""
+    site = write_pagefind_site(search_set)
+    log = search_set.work / "pagefind.log"
+    taskset = ["taskset", "-c", str(one_cpu())] if shutil.which("taskset") else []
+    started = time.perf_counter()
+    try:
+        with open(log, "w") as output:
+            code = subprocess.run([*taskset, *command, "--site", str(site)], stdout=output, stderr=subprocess.STDOUT,
+                                  timeout=timeout, check=False).returncode
+    except subprocess.TimeoutExpired:
+        return {"status": "timed out", "site": str(site), "timeout_seconds": timeout}
+    seconds = time.perf_counter() - started
+    if code != 0:
+        print(f"    Pagefind FAILED (exit {code}); last lines of {log}:\n{log_tail(log)}")
+        return {"status": "failed", "site": str(site), "log": str(log)}
+    indexed = re.search(r"Indexed ([\d,]+) pages", log.read_text(errors="replace"))
+    (site / "search.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
+    data = code_bytes = 0
+    for path in (site / "pagefind").rglob("*"):
+        if path.is_file():
+            if pagefind_data_file(path.relative_to(site).as_posix()):
+                data += path.stat().st_size
+            else:
+                code_bytes += path.stat().st_size
+    articles = len(search_set.articles)
+    return {"status": "ok", "site": str(site), "pages_indexed": int(indexed.group(1).replace(",", "")) if indexed else None,
+            "bytes": data, "code_bytes": code_bytes, "bytes_per_article": data / articles if articles else None,
+            "build_seconds": seconds, "one_cpu": bool(taskset)}
+
+
+# -- the browser --------------------------------------------------------------------------
+
+
+class _CountingWriter:
+    """Wraps a handler's wfile and counts what goes through it."""
+
+    def __init__(self, inner):
+        self.inner, self.count = inner, 0
+
+    def write(self, data):
+        self.count += len(data)
+        return self.inner.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+class _CountingHandler(SimpleHTTPRequestHandler):
+    """Serves a folder like `python -m http.server`, logging each response: path, status, body bytes."""
+
+    def __init__(self, *args, log: list, **kwargs):
+        self.log, self._status, self._head_end = log, None, 0
         super().__init__(*args, **kwargs)
 
-    def log_request(self, code="-", size="-"):
-        if str(code).isdigit() and int(code) >= 400:
-            self.failed.append(f"the server answered {int(code)} to {self.path}")
+    def setup(self):
+        super().setup()
+        self.wfile = _CountingWriter(self.wfile)
+
+    def send_response(self, code, message=None):
+        self._status = code
+        super().send_response(code, message)
+
+    def end_headers(self):
+        super().end_headers()
+        self._head_end = self.wfile.count
+
+    def do_GET(self):  # noqa: N802 - the base class's name
+        super().do_GET()
+        self.log.append({"path": unquote(urlsplit(self.path).path).lstrip("/"), "status": self._status,
+                         "bytes": self.wfile.count - self._head_end, "with_headers": self.wfile.count})
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
 
 @contextmanager
-def http_server(folder: Path, failed: list[str]):
-    """A `python -m http.server` on 127.0.0.1 and a free port, in a thread; yields the base URL.
-    Requests it answers with an error (e.g. 404) are appended to `failed`."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder), failed=failed))
+def counting_server(folder: Path):
+    """An http server on 127.0.0.1 and a free port, in a thread; yields (base URL, log of responses)."""
+    log: list[dict] = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_CountingHandler, directory=str(folder), log=log))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}/", log
     finally:
         server.shutdown()
         server.server_close()
@@ -760,153 +1241,526 @@ def browser_missing() -> str | None:
     return None
 
 
-def time_search_page(playwright, base_url: str) -> dict:
-    """One fresh Chromium: load search.html?q=..., time first results and the whole index, then the queries."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+# Notes, on the page's own clock, each value documentElement.dataset.search takes.
+MARKS_SCRIPT = """(() => {
+  const marks = window.__searchMarks = [];
+  new MutationObserver(() => marks.push([document.documentElement.dataset.search, performance.now()]))
+    .observe(document, {subtree: true, attributes: true, attributeFilter: ["data-search"]});
+})();"""
+FINISHED = "() => ['done', 'error'].includes(document.documentElement.dataset.search)"
+RESULT_FIELDS = """r => r && ({total: r.total, mode: r.mode, ms: r.ms, files: (r.files || []).length,
+  shown: (r.shown || []).map(s => ({path: s.path, title: s.title}))})"""
 
+
+@dataclass(frozen=True)
+class Engine:
+    name: str  # "arshif" or "Pagefind"
+    site: Path  # the folder served (and opened from file://)
+    api: str  # the window property with run() and last()
+    index_file: Callable[[str], bool]  # which served paths are index data
+    extra: str = ""  # added to every search.html URL
+
+    def url(self, base: str, query: str) -> str:
+        return f"{base}search.html?q={quote(query)}{self.extra}"
+
+
+class Gzip:
+    """What a server that compresses text files would send: gzip -6 of each .html/.js/.css/.json, once per file."""
+
+    def __init__(self, site: Path):
+        self.site, self.sizes = site, {}
+
+    def size(self, relative: str, raw: int) -> int:
+        if not relative.endswith((".html", ".js", ".css", ".json", ".svg", ".txt")):
+            return raw
+        if relative not in self.sizes:
+            path = self.site / (relative or "index.html")
+            self.sizes[relative] = len(gzip.compress(path.read_bytes(), 6)) if path.is_file() else raw
+        return self.sizes[relative]
+
+
+def _new_page(browser, errors: list[str]):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(SEARCH_TIMEOUT_MS)
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url} ({r.failure})"))
+    return context, page
+
+
+def query_session(browser, engine: Engine, base: str, query: str, server_log: list | None, gz: Gzip) -> dict:
+    """A fresh browser context (empty cache) opens search.html?q=query: time to the first results
+    and every byte it loaded until the network was idle after them."""
+    errors: list[str] = []
+    context, page = _new_page(browser, errors)
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.add_init_script(MARKS_SCRIPT)
+    start = len(server_log) if server_log is not None else 0
+    figures: dict = {"query": query, "errors": errors}
+    try:
+        page.goto(engine.url(base, query), wait_until="commit")
+        page.wait_for_function(FINISHED, polling="raf")
+        try:
+            page.wait_for_load_state("networkidle", timeout=10_000)
+        except PlaywrightTimeout:
+            errors.append("the network was not idle 10 s after the results")
+        state = page.evaluate("() => ({marks: window.__searchMarks || [], "
+                              "html: (performance.getEntriesByType('navigation')[0] || {}).responseEnd || 0})")
+        done = next((t for value, t in state["marks"] if value in ("done", "error")), None)
+        figures["state"] = next((value for value, _ in state["marks"] if value in ("done", "error")), None)
+        figures["first_results_ms"] = None if done is None else done - state["html"]
+        figures["from_navigation_ms"] = done
+        figures["result"] = page.evaluate(f"() => ({RESULT_FIELDS})(window.{engine.api} && window.{engine.api}.last())")
+    except PlaywrightError as error:
+        errors.append(f"no results within {SEARCH_TIMEOUT_MS / 1000:.0f} s" if isinstance(error, PlaywrightTimeout)
+                      else f"the page failed: {str(error).splitlines()[0]}")
+        figures.update(state=None, first_results_ms=None, result=None)
+    finally:
+        context.close()
+    if server_log is not None:  # over http: what the server sent
+        served = server_log[start:]
+        figures["files"] = [entry["path"] for entry in served]
+        figures["bytes"] = sum(entry["bytes"] for entry in served)
+        figures["with_headers"] = sum(entry["with_headers"] for entry in served)
+        figures["index_bytes"] = sum(entry["bytes"] for entry in served if engine.index_file(entry["path"]))
+        figures["gzip_bytes"] = sum(gz.size(entry["path"], entry["bytes"]) for entry in served)
+        errors += [f"the server answered {e['status']} to /{e['path']}" for e in served if (e["status"] or 0) >= 400]
+    else:  # from file://: the sizes of the files the page asked for
+        root = engine.site.as_uri() + "/"
+        paths = [unquote(urlsplit(url).path)[len(urlsplit(root).path):] for url in requested if url.startswith(root)]
+        figures["files"] = paths
+        sizes = [(engine.site / p).stat().st_size if (engine.site / p).is_file() else 0 for p in paths]
+        figures["bytes"] = sum(sizes)
+        figures["index_bytes"] = sum(s for p, s in zip(paths, sizes) if engine.index_file(p))
+    return figures
+
+
+def sessions(playwright, engine: Engine, queries: list[Query], transport: str) -> dict:
+    """One fresh session per query over `transport` ("http" or "file")."""
+    gz = Gzip(engine.site)
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
-        page = browser.new_page()
-        page.set_default_timeout(SEARCH_TIMEOUT_MS)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-        page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
-                if message.type in ("error", "warning") else None)
-        page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url} ({request.failure})"))
-        figures: dict = {"url": base_url + "search.html?q=" + quote(SEARCH_PAGE_QUERY), "errors": errors}
-        started = time.perf_counter()
-        page.goto(figures["url"], wait_until="commit")
-        try:
-            # checked on every frame, and the page loads one shard per frame at most, so the
-            # shard count returned is the one the first results were shown with
-            shards = page.wait_for_function("() => document.querySelector('#search-results li') ? window.arshifSearch.loaded() : 0",
-                                            polling="raf")
-            figures["first_results_seconds"] = time.perf_counter() - started
-            figures["shards_at_first_results"] = shards.json_value()
-        except PlaywrightTimeout:
-            figures["first_results_seconds"] = None
-        try:
-            page.wait_for_function("() => window.arshifSearch && window.arshifSearch.done()", polling=10)
-            figures["all_shards_seconds"] = time.perf_counter() - started
-        except PlaywrightTimeout:
-            figures["all_shards_seconds"] = None
-        figures["shards_loaded"] = page.evaluate("() => window.arshifSearch ? window.arshifSearch.loaded() : 0")
-        figures["heap_bytes"] = page.evaluate("() => performance.memory ? performance.memory.usedJSHeapSize : null")
-        figures["status_text"] = page.text_content("#search-status")
-        figures["results_shown"] = page.locator("#search-results li").count()
-        if figures["all_shards_seconds"] is not None:
-            figures["queries"] = time_queries(page)
-            times = [ms for q in figures["queries"] for ms in q["ms"]]
-            figures["mean_query_ms"] = sum(times) / len(times)
-            figures["slowest_query_ms"] = max(times)
-            figures["meets_query_target"] = figures["mean_query_ms"] < SEARCH_QUERY_TARGET_MS
-        first = figures["first_results_seconds"]
-        figures["meets_first_results_target"] = first is not None and first < SEARCH_FIRST_RESULTS_TARGET_SECONDS
-        return figures
+        if transport == "http":
+            with counting_server(engine.site) as (base, log):
+                runs = [query_session(browser, engine, base, q.text, log, gz) for q in queries]
+        else:
+            runs = [query_session(browser, engine, engine.site.as_uri() + "/", q.text, None, gz) for q in queries]
     finally:
         browser.close()
+    return {"runs": runs, **session_summary(runs)}
 
 
-def time_queries(page) -> list[dict]:
-    """Each query SEARCH_QUERY_REPEATS times, timed inside the page with performance.now()."""
-    runs = []
-    for query in SEARCH_QUERIES:
-        timings, count = [], None
-        for _ in range(SEARCH_QUERY_REPEATS):
-            count, ms = page.evaluate("q => { const t = performance.now(); const n = window.arshifSearch.count(q);"
-                                      " return [n, performance.now() - t]; }", query)
-            timings.append(ms)
-        runs.append({"query": query, "results": count, "ms": timings, "mean_ms": sum(timings) / len(timings)})
-    return runs
+def compare_file_with_http(site: Path, http: dict, file: dict) -> None:
+    """The file:// bytes again, from the list of files the same query loaded over http; and whether
+    the page asked for the same files both ways."""
+    same = 0
+    for over_http, from_file in zip(http["runs"], file["runs"]):
+        listed = [p for p in over_http.get("files", []) if (site / p).is_file()]
+        from_file["bytes_from_http_list"] = sum((site / p).stat().st_size for p in listed)
+        from_file["same_files_as_http"] = sorted(listed) == sorted(from_file.get("files", []))
+        same += from_file["same_files_as_http"]
+    file["same_files_as_http"] = same
+    done = [r["bytes_from_http_list"] for r in file["runs"] if r.get("state") == "done"]
+    file["bytes_from_http_list_median"] = _median(done)
+    if same < len(file["runs"]):
+        print(f"      file:// loaded other files than http for {len(file['runs']) - same} of {len(file['runs'])} queries; "
+              f"median by the http lists: {_kb(file['bytes_from_http_list_median'])}")
 
 
-def browser_line(figures: dict) -> str:
-    first, whole = figures["first_results_seconds"], figures["all_shards_seconds"]
-    parts = [f"first results {_seconds(first)} ({'meets' if figures['meets_first_results_target'] else 'MISSES'} "
-             f"the {SEARCH_FIRST_RESULTS_TARGET_SECONDS:.0f} s target"
-             + (f"; {figures['shards_at_first_results']} shard(s) in" if first is not None else "") + ")",
-             f"all {figures['shards_loaded']} shards {_seconds(whole)}"]
-    if "mean_query_ms" in figures:
-        parts.append(f"query mean {figures['mean_query_ms']:.1f} ms, slowest {figures['slowest_query_ms']:.1f} ms "
-                     f"({'meets' if figures['meets_query_target'] else 'MISSES'} the {SEARCH_QUERY_TARGET_MS:.0f} ms target)")
-    heap = figures["heap_bytes"]
-    parts.append(f"JS heap {heap / 1e6:,.1f} MB" if heap else "JS heap unknown")
-    return ", ".join(parts)
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
 
 
-def _seconds(value: float | None) -> str:
-    return "NEVER (timed out)" if value is None else f"{value:.2f} s"
+def session_summary(runs: list[dict]) -> dict:
+    ok = [r for r in runs if r.get("state") == "done"]
+    first = [r["first_results_ms"] for r in ok if r.get("first_results_ms") is not None]
+    summary = {"sessions": len(runs), "finished": len(ok),
+               "bytes_median": _median([r["bytes"] for r in ok]), "bytes_max": max((r["bytes"] for r in ok), default=None),
+               "index_bytes_median": _median([r["index_bytes"] for r in ok]),
+               "first_results_ms_median": _median(first), "first_results_ms_max": max(first, default=None),
+               "errors": sorted({e for r in runs for e in r["errors"]})}
+    if any("gzip_bytes" in r for r in ok):
+        summary["gzip_bytes_median"] = _median([r["gzip_bytes"] for r in ok])
+    return summary
 
 
-def measure_in_browser(sites: list[SearchSite]) -> dict[str, dict]:
-    """{site label: {"file": figures, "http": figures}}; empty with a note if there is no browser."""
-    missing = browser_missing()
-    if missing:
-        print(f"  search in the browser: SKIPPED. {missing}")
-        return {}
-    from playwright.sync_api import sync_playwright
+def in_page(playwright, engine: Engine, queries: list[Query], pairs: list[VariantPair]) -> dict:
+    """One page over http: every query through run() (query time, results for precision), the JS
+    heap after the first HEAP_QUERIES, then each spelling-variant pair."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    errors: list[str] = []
+    figures: dict = {"errors": errors}
+    runs: list[dict | None] = []
+    variants: list[dict] = []
+    try:
+        with counting_server(engine.site) as (base, _log):
+            context, page = _new_page(browser, errors)
+            cdp = context.new_cdp_session(page)
+            page.goto(engine.url(base, queries[0].text), wait_until="commit")
+            page.wait_for_function(FINISHED, polling="raf")
 
-    measured: dict[str, dict] = {}
-    with sync_playwright() as playwright:
-        for site in sites:
-            transports = [("file", site.site.as_uri() + "/")]
-            measured[site.label] = {}
-            for transport, base in transports + ([("http", None)] if site.over_http else []):
-                print(f"  {site.label}, Chromium over {transport}:// ...", flush=True)
-                if base is None:
-                    failed: list[str] = []
-                    with http_server(site.site, failed) as url:
-                        figures = time_search_page(playwright, url)
-                    figures["errors"] += failed
-                else:
-                    figures = time_search_page(playwright, base)
-                measured[site.label][transport] = figures
-                print(f"    {browser_line(figures)}", flush=True)
-                print("    " + "; ".join(f"{q['query']} {q['results']:,} in {q['mean_ms']:.1f} ms"
-                                         for q in figures.get("queries", [])), flush=True)
-                for error in figures["errors"][:5]:
-                    print(f"    PROBLEM in the page: {error}")
-    return measured
+            def run(text: str) -> dict | None:
+                try:
+                    return page.evaluate(f"""async q => {{ const t = performance.now();
+                        const r = ({RESULT_FIELDS})(await window.{engine.api}.run(q));
+                        r.wall_ms = performance.now() - t; return r; }}""", text)
+                except PlaywrightError as error:
+                    errors.append(f"run({text!r}): {str(error).splitlines()[0]}")
+                    return None
+
+            for number, query in enumerate(queries):
+                runs.append(run(query.text))
+                if number + 1 == min(HEAP_QUERIES, len(queries)):
+                    cdp.send("HeapProfiler.collectGarbage")
+                    figures["heap"] = cdp.send("Runtime.getHeapUsage")
+                    figures["heap_bytes"] = figures["heap"]["usedSize"]
+                    figures["heap_after_queries"] = number + 1
+            for pair in pairs:
+                first, second = run(pair.first), run(pair.second)
+                tops = [[s["path"] for s in r["shown"][:PRECISION_AT]] if r else None for r in (first, second)]
+                variants.append({"kind": pair.kind, "first": pair.first, "second": pair.second,
+                                 "totals": [r and r["total"] for r in (first, second)], "tops": tops,
+                                 "identical": tops[0] is not None and tops[0] == tops[1]})
+            context.close()
+    except PlaywrightError as error:
+        errors.append(f"the page failed: {str(error).splitlines()[0]}")
+    finally:
+        browser.close()
+    runs += [None] * (len(queries) - len(runs))
+    times = [r["ms"] for r in runs if r and isinstance(r.get("ms"), (int, float))]
+    figures.update(runs=runs, query_ms_median=_median(times), query_ms_max=max(times, default=None),
+                   variants=variants, variants_identical=sum(v["identical"] for v in variants),
+                   page_size=max((len(r["shown"]) for r in runs if r), default=None))
+    return figures
 
 
-def bench_search(sites: list[SearchSite], scratch: Path) -> dict:
-    print(f"search: index size, index build time on one core, and Chromium ({CHROMIUM}) on "
-          f"{' and '.join(s.label for s in sites)} ...", flush=True)
-    report: dict = {"targets": {"bytes_per_article": SEARCH_BYTES_PER_ARTICLE_TARGET,
-                                "first_results_seconds": SEARCH_FIRST_RESULTS_TARGET_SECONDS,
-                                "query_ms": SEARCH_QUERY_TARGET_MS},
-                    "page_query": SEARCH_PAGE_QUERY, "queries": list(SEARCH_QUERIES), "query_repeats": SEARCH_QUERY_REPEATS,
-                    "chromium_args": CHROMIUM_ARGS, "sites": {}}
-    for number, site in enumerate(sites):
-        size = index_size(site.site, site.articles)
-        print(f"  {site.label}: {size_line(size)}", flush=True)
-        timing = time_index_build(site.archive, site.site, scratch / f"search-index-timing-{number}.log")
-        if timing["status"] == "ok":
-            print(f"  {site.label}: {timing_line(timing)}", flush=True)
-            if not timing["same_bytes_as_build"]:
-                print("  PROBLEM: the shards made by the timing process differ from the ones the build wrote")
-        report["sites"][site.label] = {"articles": site.articles, "site": str(site.site), "index_size": size,
-                                       "index_build": timing, "browser": {}}
-    for label, figures in measure_in_browser(sites).items():
-        report["sites"][label]["browser"] = figures
+def measure_engine(playwright, engine: Engine, transports: tuple[str, ...], queries: list[Query],
+                   pairs: list[VariantPair], judge: Judge, page_engine: Engine | None = None) -> dict:
+    """Fresh sessions over each transport, then the in-page runs (with `page_engine` if given)."""
+    label = engine.name
+    figures: dict = {"sessions": {}}
+    for transport in transports:
+        print(f"    {label}: a fresh page for each of {len(queries)} queries over {transport}:// ...", flush=True)
+        figures["sessions"][transport] = sessions(playwright, engine, queries, transport)
+        print(f"      {session_line(figures['sessions'][transport])}", flush=True)
+    if "http" in figures["sessions"] and "file" in figures["sessions"]:
+        compare_file_with_http(engine.site, figures["sessions"]["http"], figures["sessions"]["file"])
+    print(f"    {label}: {len(queries)} queries and {len(pairs)} spelling-variant pairs in one page"
+          f"{' (Pagefind in the page thread)' if page_engine else ''} ...", flush=True)
+    figures["page"] = in_page(playwright, page_engine or engine, queries, pairs)
+    figures["precision"] = precision(judge, queries, figures["page"]["runs"])
+    print(f"      {page_line(figures)}", flush=True)
+    for transport, found in figures["sessions"].items():
+        for error in found["errors"][:5]:
+            print(f"      PROBLEM in the page ({transport}): {error}")
+    for error in figures["page"]["errors"][:5]:
+        print(f"      PROBLEM in the page: {error}")
+    return figures
+
+
+def _kb(value) -> str:
+    return "-" if value is None else f"{value / 1024:,.0f} KB"
+
+
+def _ms(value) -> str:
+    return "-" if value is None else f"{value:,.0f} ms"
+
+
+def session_line(s: dict) -> str:
+    line = (f"{s['finished']}/{s['sessions']} finished; bytes median {_kb(s['bytes_median'])}, max {_kb(s['bytes_max'])} "
+            f"(index files {_kb(s['index_bytes_median'])}")
+    if s.get("gzip_bytes_median") is not None:
+        line += f"; gzipped {_kb(s['gzip_bytes_median'])}"
+    return line + f"); first results median {_ms(s['first_results_ms_median'])}, max {_ms(s['first_results_ms_max'])}"
+
+
+def page_line(figures: dict) -> str:
+    page, p = figures["page"], figures["precision"]
+    heap = page.get("heap_bytes")
+    kinds = ", ".join(f"{k} {_pct(p['by_kind'][k])}" for k in (*SEARCH_KINDS, "all"))
+    return (f"query median {_ms(page['query_ms_median'])}, max {_ms(page['query_ms_max'])}; JS heap after "
+            f"{HEAP_QUERIES} queries {'-' if heap is None else f'{heap / MB:,.1f} MB'}; P@{PRECISION_AT} {kinds} "
+            f"({p['no_results']} with no results, {p['left_out']} left out); spelling variants with the same top "
+            f"{PRECISION_AT}: {page['variants_identical']}/{len(page['variants'])}")
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{value * 100:.0f}%"
+
+
+# -- the search section --------------------------------------------------------------------
+
+
+def build_set(search_set: SearchSet, folder: Path, header: list[str], rows: list[dict], with_entities: bool,
+              copies: int = 1) -> bool:
+    """Arrange (or copy) the archive and build it with arshif; False if the build failed."""
+    search_set.work.mkdir(parents=True, exist_ok=True)
+    if copies > 1:
+        search_set.archive, search_set.articles = arrange_copies(folder, header, rows, search_set.articles, search_set.work,
+                                                                 with_entities, copies)
+    else:
+        search_set.archive = arrange_archive(folder, header, rows, search_set.work, with_entities)
+    search_set.out = search_set.work / "out-arshif"
+    print(f"  {search_set.label}: building with arshif ...", flush=True)
+    run = measure(arshif_command(search_set.archive, search_set.out), search_set.work / "arshif-build.log", cwd=REPO)
+    search_set.build = {"seconds": run.seconds, "peak_mb": run.peak_mb, "returncode": run.returncode}
+    if run.returncode != 0:
+        print(f"    arshif FAILED (exit {run.returncode}); last lines of {run.log}:\n{log_tail(run.log)}")
+        return False
+    print(f"    built in {run.seconds:.1f} s, peak {run.peak_mb:,.0f} MB", flush=True)
+    return True
+
+
+def bench_search(args: argparse.Namespace, main_set: SearchSet,
+                 main_input: tuple[Path, list[str], list[dict], list[Article]], scratch: Path) -> dict:
+    """arshif's search beside Pagefind's on 2,000, the main set and five copies of it."""
+    folder, header, rows, original_articles = main_input
+    with_entities = not args.no_entities
+    queries = draw_queries(main_set.articles, SEARCH_QUERIES_PER_KIND)
+    pairs = draw_variant_pairs(main_set.articles)
+    print(f"search: arshif beside Pagefind; {len(queries)} queries drawn from the headlines of the "
+          f"{len(main_set.articles):,} articles (seed {SEARCH_QUERY_SEED}), {len(pairs)} spelling-variant pairs", flush=True)
+    for query in queries:
+        print(f"  query, {query.kind}: {query.text}")
+    print("  variant pairs: " + "; ".join(f"{p.first} / {p.second}" for p in pairs), flush=True)
+
+    sets: list[tuple[SearchSet, tuple]] = []  # each with (corpus folder, header, rows, copies)
+    small = args.search_corpus.resolve()
+    if small.is_dir() and _folder_with_metadata(small) != folder:
+        small_folder = _folder_with_metadata(small)
+        small_header, small_rows = read_rows(small_folder, None)
+        small_set = SearchSet("", [read_article(small_folder, r) for r in small_rows], scratch / "search-small", role="small")
+        small_set.key = set_key(len(small_set.articles))
+        sets.append((small_set, (small_folder, small_header, small_rows, 1)))
+    elif not small.is_dir():
+        print(f"  {small} is not a folder: no small set (give --search-corpus)")
+    sets.append((main_set, (folder, header, rows, 1)))
+    if not args.skip_100k:
+        copies = SearchSet("", original_articles, scratch / "search-copies", role="copies")
+        copies.key = set_key(len(main_set.articles) * SEARCH_COPIES)
+        sets.append((copies, (folder, header, rows, SEARCH_COPIES)))
+    else:
+        print("  100,000: skipped (--skip-100k)")
+    taken: set[str] = set()
+    for search_set, _ in sets:  # with a small --articles two sets may have as many articles
+        if search_set.key in taken:
+            search_set.key += f" {search_set.role}"
+        taken.add(search_set.key)
+
+    missing_browser = browser_missing()
+    if missing_browser:
+        print(f"  the browser part is SKIPPED. {missing_browser}")
+    pagefind = None if args.skip_pagefind else pagefind_command()
+    if args.skip_pagefind:
+        print("  Pagefind: skipped (--skip-pagefind)")
+    elif pagefind is None:
+        print("  Pagefind: SKIPPED. It is not installed: npm ci (package.json lists pagefind 1.6 among the devDependencies)")
+    else:
+        version = subprocess.run([*pagefind, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+        print(f"  Pagefind: {version or pagefind[0]}", flush=True)
+
+    report: dict = {"targets": SEARCH_TARGETS, "query_seed": SEARCH_QUERY_SEED, "queries": [asdict(q) for q in queries],
+                    "variant_pairs": [asdict(p) for p in pairs], "chromium_args": CHROMIUM_ARGS, "precision_at": PRECISION_AT,
+                    "heap_after_queries": HEAP_QUERIES, "sets": {}, "arshif": {}, "Pagefind": {}}
+    page_size = None
+    playwright_manager = None if missing_browser else _sync_playwright()
+    playwright = playwright_manager.__enter__() if playwright_manager else None
+    try:
+        for search_set, (set_folder, set_header, set_rows, copies) in sets:
+            search_set.work.mkdir(parents=True, exist_ok=True)
+            print(f"search, {search_set.key} ({search_set.label if copies == 1 else f'{len(set_rows) * copies:,} articles'}):", flush=True)
+            if search_set.out is None and not build_set(search_set, set_folder, set_header, set_rows, with_entities, copies):
+                report["arshif"][search_set.key] = {"status": "build failed"}
+            else:
+                report["arshif"][search_set.key] = ours = {"status": "ok", "build": search_set.build}
+                ours["index"] = arshif_index(search_set, search_set.work / "index-timing.log")
+                print(f"    arshif: {index_line(ours['index'], len(search_set.articles))}", flush=True)
+                if playwright:
+                    engine = Engine("arshif", search_set.out, "arshifSearch", lambda p: p.startswith("search/"))
+                    ours.update(measure_engine(playwright, engine, ("http", "file"), queries, pairs,
+                                               Judge(search_set.texts())))
+                    page_size = page_size or ours["page"].get("page_size")
+            report["sets"][search_set.key] = {"articles": len(search_set.articles), "role": search_set.role,
+                                              "archive": str(search_set.archive), "arshif_site": str(search_set.out)}
+            if pagefind is None:
+                continue
+            timeout = args.pagefind_timeout
+            print(f"    Pagefind: writing {len(search_set.articles):,} pages and indexing them on one core ...", flush=True)
+            theirs = report["Pagefind"][search_set.key] = pagefind_index(search_set, pagefind, timeout)
+            if theirs["status"] != "ok":
+                print(f"    Pagefind: {theirs['status']}" + (f" after {timeout:.0f} s (--pagefind-timeout)" if theirs["status"] == "timed out" else ""))
+                continue
+            print(f"    Pagefind: {index_line(theirs, len(search_set.articles))}"
+                  + ("" if theirs["pages_indexed"] == len(search_set.articles) else f"; PROBLEM: {theirs['pages_indexed']} pages indexed"),
+                  flush=True)
+            if playwright:
+                size = max(page_size or PRECISION_AT, PRECISION_AT)
+                site = Path(theirs["site"])
+                engine = Engine("Pagefind", site, "benchSearch", pagefind_data_file, f"&n={size}")
+                # query time and heap with Pagefind in the page's own thread, as arshif runs
+                page_engine = Engine("Pagefind", site, "benchSearch", pagefind_data_file, f"&n={size}&worker=0")
+                theirs.update(measure_engine(playwright, engine, ("http",), queries, pairs, Judge(search_set.texts()),
+                                             page_engine))
+    finally:
+        if playwright_manager:
+            playwright_manager.__exit__(None, None, None)
+    report["table"] = search_table(report)
     return report
 
 
-def size_line(size: dict) -> str:
-    if not size["files"]:
-        return "NO search/*.js in the site"
-    return (f"index {size['total_bytes'] / 1e6:,.2f} MB in {size['files']} files of search/*.js "
-            f"({size['shards']} shards + manifest), {size['bytes_per_article']:,.0f} bytes per article "
-            f"({'meets' if size['meets_target'] else 'MISSES'} the < {SEARCH_BYTES_PER_ARTICLE_TARGET // 1024} KB target); "
-            f"largest shard {size['largest_shard']} {size['largest_shard_bytes'] / 1e3:,.0f} KB")
+def _sync_playwright():
+    from playwright.sync_api import sync_playwright
+
+    return sync_playwright()
 
 
-def timing_line(timing: dict) -> str:
-    return (f"index build {timing['seconds']:.2f} s for {timing['articles']:,} articles in {timing['shard_count']} shards "
-            f"= {timing['seconds_per_1000_articles']:.2f} s per 1,000 articles, one process on one core "
-            f"(the real build spreads shards over the cores; loading + enrich + views before it: "
-            f"{timing['load_seconds']:.2f} s, not counted)")
+def index_line(index: dict, articles: int) -> str:
+    per = index.get("bytes_per_article")
+    line = (f"index {index['bytes'] / MB:,.2f} MB = {'-' if per is None else f'{per:,.0f}'} bytes per article "
+            f"(target ≤ {SEARCH_TARGETS['index_bytes_per_article'] // 1024} KB)")
+    build = index.get("build", {})
+    if index.get("build_seconds") is not None:
+        line += f"; index build on one core {index['build_seconds']:.2f} s for {articles:,} articles"
+        if build.get("load_seconds") is not None:
+            line += f" (loading and enriching before it, not counted: {build['load_seconds']:.1f} s)"
+            if not build.get("same_bytes_as_build"):
+                line += "; PROBLEM: the timed index is not the size of the built one"
+        else:
+            line += " (reading the HTML pages included)"
+    return line
 
+
+# -- the table --------------------------------------------------------------------------------
+
+
+def _get(*keys):
+    def getter(figures: dict):
+        value = figures
+        for key in keys:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return value
+    return getter
+
+
+def _bytes_verdict(role: str, value, small_value) -> bool | None:
+    if value is None:
+        return None
+    limit = SEARCH_TARGETS["session_bytes_copies"] if role == "copies" else SEARCH_TARGETS["session_bytes"]
+    ok = value <= limit
+    if role == "main" and small_value:
+        ok = ok and value <= SEARCH_TARGETS["session_growth"] * small_value
+    return ok
+
+
+def search_table(report: dict) -> list[dict]:
+    """Rows of measures; cells per engine and set; ok is the verdict against arshif's target (None: no target)."""
+    session_target = (f"≤ {SEARCH_TARGETS['session_bytes'] // 1024} KB; main ≤ {SEARCH_TARGETS['session_growth']}× small; "
+                      f"100k ≤ {SEARCH_TARGETS['session_bytes_copies'] // 1024} KB")
+    rows = [
+        ("bytes/session http, median", session_target, _get("sessions", "http", "bytes_median"), "kb", "bytes"),
+        ("bytes/session http, max", "", _get("sessions", "http", "bytes_max"), "kb", None),
+        ("  index files, median", "", _get("sessions", "http", "index_bytes_median"), "kb", None),
+        ("  if the server gzips, median", "", _get("sessions", "http", "gzip_bytes_median"), "kb", None),
+        ("bytes/session file://, median", session_target, _get("sessions", "file", "bytes_median"), "kb", "bytes"),
+        ("bytes/session file://, max", "", _get("sessions", "file", "bytes_max"), "kb", None),
+        ("first results http, median", f"≤ {SEARCH_TARGETS['first_results_ms']} ms",
+         _get("sessions", "http", "first_results_ms_median"), "ms", "first"),
+        ("first results http, max", "", _get("sessions", "http", "first_results_ms_max"), "ms", None),
+        ("first results file://, median", f"≤ {SEARCH_TARGETS['first_results_ms']} ms",
+         _get("sessions", "file", "first_results_ms_median"), "ms", "first"),
+        ("first results file://, max", "", _get("sessions", "file", "first_results_ms_max"), "ms", None),
+        ("query time, median", f"≤ {SEARCH_TARGETS['query_ms']} ms", _get("page", "query_ms_median"), "ms", "query"),
+        ("query time, max", "", _get("page", "query_ms_max"), "ms", None),
+        (f"JS heap after {HEAP_QUERIES} queries", f"≤ {SEARCH_TARGETS['heap_bytes'] // MB} MB", _get("page", "heap_bytes"), "mb", "heap"),
+        ("index bytes per article", f"≤ {SEARCH_TARGETS['index_bytes_per_article'] // 1024} KB",
+         lambda f: _get("index", "bytes_per_article")(f) if "index" in f else f.get("bytes_per_article"), "b", "index"),
+        ("index total", "", lambda f: _get("index", "bytes")(f) if "index" in f else f.get("bytes"), "mb", None),
+        ("index build, one core", f"main ≤ {SEARCH_TARGETS['index_build_seconds']:.0f} s",
+         lambda f: _get("index", "build_seconds")(f) if "index" in f else f.get("build_seconds"), "s", "build"),
+        *[(f"P@{PRECISION_AT} {kind}", "", _get("precision", "by_kind", kind), "pct", None) for kind in (*SEARCH_KINDS, "all")],
+        ("queries judged (some article matches)", "", lambda f: _judged(f), "n", None),
+        ("no results (some article matches)", "", _get("precision", "no_results"), "n", None),
+        ("spelling variants, same top 10", "all", _get("page", "variants_identical"), "n", "variants"),
+    ]
+    sets = report["sets"]
+    small_key = next((k for k, s in sets.items() if s["role"] == "small"), None)
+    table = []
+    for label, target, getter, unit, verdict in rows:
+        cells = {}
+        for engine in ("arshif", "Pagefind"):
+            for key, info in sets.items():
+                figures = report[engine].get(key)
+                if figures is None:
+                    continue
+                value = getter(figures) if figures.get("status") == "ok" else None
+                ok = None
+                if engine == "arshif" and verdict and value is not None:
+                    if verdict == "bytes":
+                        small_value = getter(report["arshif"].get(small_key, {})) if small_key else None
+                        ok = _bytes_verdict(info["role"], value, small_value)
+                    elif verdict == "first":
+                        ok = value <= SEARCH_TARGETS["first_results_ms"]
+                    elif verdict == "query":
+                        ok = value <= SEARCH_TARGETS["query_ms"]
+                    elif verdict == "heap":
+                        ok = value <= SEARCH_TARGETS["heap_bytes"]
+                    elif verdict == "index":
+                        ok = value <= SEARCH_TARGETS["index_bytes_per_article"]
+                    elif verdict == "build" and info["role"] == "main":
+                        ok = value <= SEARCH_TARGETS["index_build_seconds"]
+                    elif verdict == "variants":
+                        ok = value == len(report["variant_pairs"])
+                text = _format(value, unit)
+                if verdict == "variants" and value is not None:
+                    text = f"{value}/{len(report['variant_pairs'])}"
+                cells[f"{engine} {key}"] = {"value": value, "text": text, "ok": ok}
+        table.append({"measure": label, "target": target, "cells": cells})
+    return table
+
+
+def _judged(figures: dict) -> int | None:
+    counted = _get("precision", "counted")(figures)
+    return None if counted is None else sum(counted.values())
+
+
+def _format(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    return {"kb": lambda v: f"{v / 1024:,.0f} KB", "mb": lambda v: f"{v / MB:,.1f} MB", "ms": lambda v: f"{v:,.0f} ms",
+            "s": lambda v: f"{v:,.2f} s", "b": lambda v: f"{v:,.0f} B", "pct": lambda v: f"{v * 100:.0f}%",
+            "n": lambda v: f"{v:,}"}[unit](value)
+
+
+def print_search_table(report: dict) -> None:
+    table = report["table"]
+    columns = list(dict.fromkeys(c for row in table for c in row["cells"]))
+    if not columns:
+        print("search: nothing measured")
+        return
+    width = max(12, *(len(c) for c in columns))
+    label_width = max(len(row["measure"]) for row in table)
+    target_width = max(len("target"), *(len(row["target"]) for row in table))
+    header = f"{'search':<{label_width}}  {'target':<{target_width}}  " + "  ".join(c.rjust(width) for c in columns)
+    print(header)
+    print("-" * len(header))
+    for row in table:
+        cells = []
+        for column in columns:
+            cell = row["cells"].get(column)
+            text = "" if cell is None else cell["text"] + {True: " ✓", False: " ✗", None: "  "}[cell["ok"]]
+            cells.append(text.rjust(width))
+        print(f"{row['measure']:<{label_width}}  {row['target']:<{target_width}}  " + "  ".join(cells))
+    for engine in ("arshif", "Pagefind"):
+        for key, figures in report[engine].items():
+            if figures.get("status") != "ok":
+                print(f"{engine} {key}: {figures.get('status')}")
+    print(f"(✓/✗: arshif against its target. KB = 1,024 bytes, MB = 1,024 KB. {len(report['queries'])} queries, "
+          f"{len(report['variant_pairs'])} variant pairs; Pagefind's query time and heap with it in the page's thread, "
+          f"its WebAssembly memory not counted; see bench/README.md)")
 
 
 # -- reporting ------------------------------------------------------------------
@@ -945,9 +1799,10 @@ def _cell(value, spec: str, width: int) -> str:
 def print_summary(results: list[Result], rebuilds: dict | None, matcher: dict | None, search: dict | None,
                   comparisons: list[str]) -> None:
     print("\n== summary ==")
-    print(summary_table(results))
-    entities = results[0].extra.get("entities", 0) if results else 0
-    print(f"arshif built {'with ' + format(entities, ',') + ' entities' if entities else 'without entities'}")
+    if results:
+        print(summary_table(results))
+        entities = results[0].extra.get("entities", 0)
+        print(f"arshif built {'with ' + format(entities, ',') + ' entities' if entities else 'without entities'}")
     if rebuilds:
         print(f"arshif rebuild: no change {rebuilds['unchanged_seconds']:.2f} s, one article changed "
               f"{rebuilds['one_changed_seconds']:.2f} s (target < {REBUILD_TARGET_SECONDS:.0f} s)"
@@ -955,14 +1810,11 @@ def print_summary(results: list[Result], rebuilds: dict | None, matcher: dict | 
     if matcher:
         for run in matcher["runs"]:
             print("matcher, " + matcher_line(run))
-    for label, figures in (search or {}).get("sites", {}).items():
-        print(f"search, {label}: {size_line(figures['index_size'])}")
-        if figures["index_build"].get("status") == "ok":
-            print(f"search, {label}: {timing_line(figures['index_build'])}")
-        for transport, page in figures["browser"].items():
-            print(f"search, {label}, {transport}://: {browser_line(page)}")
     for line in comparisons:
         print(line)
+    if search:
+        print()
+        print_search_table(search)
 
 
 def write_json(path: Path, args: argparse.Namespace, results: list[Result], rebuilds: dict | None, matcher: dict | None,
@@ -988,7 +1840,8 @@ def write_json(path: Path, args: argparse.Namespace, results: list[Result], rebu
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Benchmark arshif against Pelican and Hugo on real Arabic news articles.")
+    parser = argparse.ArgumentParser(description="Benchmark arshif against Pelican and Hugo, and its search beside Pagefind's, "
+                                                 "on real Arabic news articles.")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
                         help="a .tar.xz of the corpus, or a folder holding articles/ and metadata.csv (default: %(default)s)")
     parser.add_argument("--articles", type=int, metavar="N", help="build only the first N articles (default: all)")
@@ -998,15 +1851,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-entities", action="store_true",
                         help="build arshif without content/entities.toml (by default the repo's list is copied in)")
     parser.add_argument("--skip-matcher", action="store_true", help="do not time the entity matcher alone")
-    parser.add_argument("--skip-search", action="store_true",
-                        help="leave out the search section (index size, index build time, Chromium timings)")
+    parser.add_argument("--skip-search", action="store_true", help="leave out the search section (no Chromium, no Pagefind)")
+    parser.add_argument("--search-only", action="store_true",
+                        help="only the search section: no Pelican, Hugo, matcher or rebuilds, and arshif's build not measured")
+    parser.add_argument("--skip-100k", action="store_true", help="leave the five copies (100,000 articles) out of the search section")
+    parser.add_argument("--skip-pagefind", action="store_true", help="leave Pagefind out of the search section")
+    parser.add_argument("--pagefind-timeout", type=float, default=PAGEFIND_TIMEOUT_SECONDS, metavar="SECONDS",
+                        help="give up a Pagefind index that takes longer (default: %(default).0f)")
     parser.add_argument("--search-corpus", type=Path, default=SEARCH_CORPUS,
-                        help="a folder with articles/ and metadata.csv, built as the second search site (default: %(default)s)")
+                        help="a folder with articles/ and metadata.csv: the small search set (default: %(default)s)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the summary as JSON to PATH")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (inputs, outputs, logs) and print its path")
     args = parser.parse_args(argv)
     if args.articles is not None and args.articles < 1:
         parser.error("--articles must be at least 1")
+    if args.search_only and args.skip_search:
+        parser.error("--search-only and --skip-search leave nothing to do")
     return args
 
 
@@ -1027,51 +1887,48 @@ def run_benchmark(args: argparse.Namespace, scratch: Path) -> None:
     folder = corpus_folder(args.corpus.resolve(), scratch)
     header, rows = read_rows(folder, args.articles)
     articles = [read_article(folder, row) for row in rows]
-    archive = arrange_archive(folder, header, rows, scratch, with_entities=not args.no_entities)
     print(f"{len(articles):,} articles from {folder}; working in {scratch}", flush=True)
     print("entities: none (--no-entities)" if args.no_entities else f"entities: {ENTITIES_FILE.relative_to(REPO)} copied into the archive", flush=True)
 
-    ours = bench_arshif(archive, articles, scratch)
-    rebuilds = None if args.skip_rebuild or ours.status != "ok" else bench_rebuilds(archive, articles, scratch)
-    results = [ours]
-    if args.skip_pelican:
-        print("Pelican: skipped (--skip-pelican)")
+    results: list[Result] = []
+    rebuilds = matcher = None
+    main_set = SearchSet(set_key(len(articles)), articles, scratch / "search-main", role="main")
+    if args.search_only:
+        print("search only (--search-only): no Pelican, Hugo, matcher or rebuilds")
     else:
-        results.append(bench_pelican(articles, scratch))
-    if args.skip_hugo:
-        print("Hugo: skipped (--skip-hugo)")
-    else:
-        results.append(bench_hugo(articles, scratch))
-    # Last, after every build: it runs in this process and must not share the cores with one.
-    matcher = None if args.skip_matcher else bench_matcher(folder, rows)
-    if args.skip_matcher:
-        print("matcher: skipped (--skip-matcher)")
-    # Also after every build, for the same reason: the index timing runs on one core.
-    search = None if args.skip_search else bench_search(search_sites(args, folder, archive, ours, scratch), scratch)
+        archive = arrange_archive(folder, header, rows, scratch, with_entities=not args.no_entities)
+        ours = bench_arshif(archive, articles, scratch)
+        rebuilds = None if args.skip_rebuild or ours.status != "ok" else bench_rebuilds(archive, articles, scratch)
+        results.append(ours)
+        if args.skip_pelican:
+            print("Pelican: skipped (--skip-pelican)")
+        else:
+            results.append(bench_pelican(articles, scratch))
+        if args.skip_hugo:
+            print("Hugo: skipped (--skip-hugo)")
+        else:
+            results.append(bench_hugo(articles, scratch))
+        # Last, after every build: it runs in this process and must not share the cores with one.
+        matcher = None if args.skip_matcher else bench_matcher(folder, rows)
+        if args.skip_matcher:
+            print("matcher: skipped (--skip-matcher)")
+        if ours.status == "ok":  # the search section uses this site rather than build it again
+            changed = rebuilds.get("changed_article") if rebuilds else None
+            main_set.articles = [replace(a, paragraphs=a.paragraphs + (APPENDED_PARAGRAPH,)) if a.id == changed else a
+                                 for a in articles]
+            main_set.archive, main_set.out = archive, scratch / "out-arshif"
+            main_set.build = {"seconds": ours.seconds, "peak_mb": ours.peak_mb, "returncode": 0, "reused": True}
+    # After every build too: the index timing runs on one core, the browser wants the cores.
+    search = None
     if args.skip_search:
         print("search: skipped (--skip-search)")
+    else:
+        search = bench_search(args, main_set, (folder, header, rows, articles), scratch)
 
-    comparisons = [line for other in results[1:] if (line := comparison(ours, other))]
+    comparisons = [line for other in results[1:] if (line := comparison(results[0], other))]
     print_summary(results, rebuilds, matcher, search, comparisons)
     if args.json:
         write_json(args.json, args, results, rebuilds, matcher, search, comparisons)
-
-
-def search_sites(args: argparse.Namespace, folder: Path, archive: Path, ours: Result, scratch: Path) -> list[SearchSite]:
-    """The site arshif built above (also loaded over http), and the --search-corpus one unless it is the same articles."""
-    sites = []
-    if ours.status == "ok":
-        sites.append(SearchSite(f"{ours.articles:,} articles", archive, scratch / "out-arshif", ours.articles, over_http=True))
-    else:
-        print("search: arshif's build failed, so its site is left out of the search section")
-    second = args.search_corpus.resolve()
-    if second.is_dir() and _folder_with_metadata(second) == folder and args.articles is None and sites:
-        print(f"search: {second} is the corpus built above; no second search site")
-    else:
-        extra = build_search_corpus(second, scratch, with_entities=not args.no_entities)
-        if extra is not None:
-            sites.append(extra)
-    return sites
 
 
 def main(argv: list[str] | None = None) -> int:
