@@ -44,3 +44,14 @@ def hijri_text(day: date, style: str) -> str:
 
 def month_text(year: int, month: int, style: str) -> str:
     return f"{GREGORIAN_MONTHS[month - 1]} {digits(year, style)}"
+
+
+def count_articles(n: int, style: str) -> str:
+    """'مقال واحد', 'مقالان', '٣ مقالات', '١١ مقالًا', '١٠٠ مقال' (Arabic counted-noun agreement)."""
+    if n == 1:
+        return "مقال واحد"
+    if n == 2:
+        return "مقالان"
+    rest = n % 100
+    noun = "مقالات" if 3 <= rest <= 10 else "مقالًا" if 11 <= rest <= 99 else "مقال"
+    return f"{digits(n, style)} {noun}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import time
@@ -21,7 +20,7 @@ from .model import Archive
 from .progress import Progress
 from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapshot
 from .render import Renderer
-from .search import search_docs, search_files
+from .search import search_files
 from .write import SiteWriter, check_output_folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -79,19 +78,19 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     pages = 0
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
-        search = search_files(search_docs(archive, renderer.views), renderer.base_key)
+        for path, text in search_files(archive):  # from the archive alone: a template edit never changes it
+            writer.write(path, text)
         snapshot_date = _updated(archive, epoch).date().isoformat()
         writer.write(MANIFEST, manifest_json(manifest(archive, root, snapshot_date)))
         to_render = []
-        for path, key, render in itertools.chain(search, renderer.pages()):  # the slow search shards first
+        for path, key, render in renderer.pages():
             same_inputs = cache.unchanged(path, key)  # also records the key for the next build
             if reuse and same_inputs and writer.reuse_previous(path):
                 progress.advance()
             else:
                 to_render.append((path, render))
             pages += 1
-        slow = sum(1 for path, _ in to_render if path.startswith("search/shard-"))
-        writer.write_rendered(to_render, progress, slow=slow)
+        writer.write_rendered(to_render, progress)
         _copy_assets(writer, template_dirs(root))
         writer.commit()
         if use_cache:

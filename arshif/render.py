@@ -22,7 +22,7 @@ import jinja2
 from . import model
 from .cache import page_key
 from .charts import Bar, bar_chart
-from .dates import digits, gregorian_text, hijri_text, month_text
+from .dates import count_articles, digits, gregorian_text, hijri_text, month_text
 from .model import ENTITY_TYPES, HEADLINE, Archive, Article, relative_url
 from .text import shorten
 
@@ -61,17 +61,6 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     return env
-
-
-def count_articles(n: int, style: str) -> str:
-    """'مقال واحد', 'مقالان', '٣ مقالات', '١١ مقالًا', '١٠٠ مقال' (Arabic counted-noun agreement)."""
-    if n == 1:
-        return "مقال واحد"
-    if n == 2:
-        return "مقالان"
-    rest = n % 100
-    noun = "مقالات" if 3 <= rest <= 10 else "مقالًا" if 11 <= rest <= 99 else "مقال"
-    return f"{digits(n, style)} {noun}"
 
 
 class Renderer:

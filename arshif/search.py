@@ -1,179 +1,362 @@
-"""Index step: a Lunr search index built with lunr.py, split into shards that load from file://.
+"""Index step: a Lunr index of the whole archive, split by term so a query loads only its words.
 
-The index's pipeline is the Arabic text core, registered under versioned labels
-in lunr.py here and in lunr.js by assets/arshif-text.js, so a word becomes the same
-token at build time and at query time. Each shard is a plain script that hands its
-data to a global (`ARSHIF_SEARCH.add(...)`): from file://, fetch and XHR fail, a
-<script> element does not. Shards hold the oldest articles first, so a new article
-changes only the last shard; the search page loads the newest shard first.
+The index is computed here directly, with the formulas of lunr's Builder (BM25 with
+k1 = 1.2, b = 0.75, lunr's idf, field boosts, weights rounded to three decimals), so
+that lunr.js, given the parts that hold a query's words, scores exactly as against one
+lunr index of the whole archive (tests/test_search_equivalence.py holds it to lunr.py's
+own Builder). lunr's score for a document is the dot product of the query vector with
+the document's field vectors over the query's terms only, so field vectors cut down to
+the loaded terms score the same.
+
+Files (every one a plain script handing its data to `ARSHIF_SEARCH`, so file:// works):
+  search/manifest.js   the parts' first keys, field names, years, facet and page lists
+  search/t/N.js        terms and words in one key range: postings (document, weight per
+                       field) of each base form, and the lexicon: how a word of the archive
+                       becomes its base (وبروسيا -> روسيا), so the browser reads it alike
+  search/p/N.js        the same range's word positions in headlines and bodies: "phrases"
+  search/d/N.js        what a result shows, DOCS_PER_FILE documents a file
+  search/f/KIND.js     the documents of each source, tag and entity: narrowing results
+  search/pages.js      the entity and tag pages a query may name
+Documents are numbered oldest first (undated first), so a number range is a date range.
+The step reads the archive and the enrich results only: templates never touch it.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter, defaultdict
+from itertools import groupby
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable, Iterator
+from functools import cached_property
+from typing import Iterator
 
-from lunr import builder as lunr_builder
-from lunr.builder import Builder
-from lunr.token import Token
-from lunr.pipeline import Pipeline
+from .dates import count_articles, digits, gregorian_text
+from .model import Archive, Article, entity_path, tag_path
+from .text import COMMON_WORDS, base_form, from_lexicon_code, lexicon_code, readings, shorten, text_core_for_js, tokens
 
-from .cache import page_key
-from .model import Archive, Article
-from .text import COMMON_WORDS, normalise, shorten, stem, text_core_for_js, tokens
-
-SHARD_SIZE = 1000  # articles per shard: a few hundred KB, parsed in well under a second
-SUMMARY_SHOWN = 120  # characters of each article shown (and highlighted) under a result
-FIELDS = (("t", 10), ("n", 3), ("g", 3), ("s", 2), ("b", 1))  # title, names, tags, source, body
-PIPELINE_LABELS = ("arshif-normalise-v1", "arshif-stopwords-v1", "arshif-stem-v1")
-WEIGHT_SCALE = 100
+FIELDS = (("t", 10), ("n", 3), ("g", 3), ("s", 2), ("b", 1))  # headline, entity names, tags, source, body
+PHRASE_FIELDS = (0, 4)  # positions are kept for the headline and the body
+K1, B = 1.2, 0.75  # lunr's BM25 parameters
+WEIGHT_SCALE = 1000  # lunr keeps three decimals; weights are written as integers of thousandths
+PIPELINE_LABELS = ("arshif-normalise-v2", "arshif-stopwords-v2", "arshif-base-v2")
+DOCS_PER_FILE = 16
+SUMMARY_SHOWN = 160  # characters of each article shown (and highlighted) under a result
+MIN_PART_BYTES = 4096
 MANIFEST_PATH = "search/manifest.js"
 TEXT_DATA_PATH = "assets/arshif-text-data.js"
 
 
-def _normalise_token(token, i=None, tokens_=None):
-    token.update(lambda s, metadata: normalise(s).lower())
-    return token if str(token) else None
-
-
-def _drop_stop_word(token, i=None, tokens_=None):
-    return None if str(token) in COMMON_WORDS else token
-
-
-def _stem_token(token, i=None, tokens_=None):
-    return token.update(lambda s, metadata: stem(s))
-
-
-for _function, _label in zip((_normalise_token, _drop_stop_word, _stem_token), PIPELINE_LABELS):
-    Pipeline.register_function(_function, _label)
-
-
 @dataclass(frozen=True)
 class SearchDoc:
-    ref: str
-    path: str
-    title: str
-    date: str
-    source: str
-    summary: str
+    ref: int
     article: Article
+    date_text: str
+    source_name: str
     names: str  # the entities it names
-    tags: str  # its tags' names
+    tag_names: str
+    entity_ids: tuple[str, ...]
 
-    @property
-    def fields(self) -> dict:
-        """Field name -> the field's search tokens (stems, common words left out); made when a shard is built."""
+    @cached_property
+    def words(self) -> tuple[tuple[str, ...], ...]:
+        """Each field's normalised words, common words included (they count in positions)."""
         a = self.article
-        return {"t": index_tokens(a.title), "n": index_tokens(self.names), "g": index_tokens(self.tags),
-                "s": index_tokens(self.source), "b": index_tokens(" ".join(p.text for p in a.paragraphs))}
+        return (tuple(tokens(a.title)), tuple(tokens(self.names)), tuple(tokens(self.tag_names)),
+                tuple(tokens(self.source_name)), tuple(tokens(" ".join(p.text for p in a.paragraphs))))
 
-    @property
-    def key(self) -> tuple:
-        """Everything the document's part of the index depends on."""
+    def detail(self) -> list:
         a = self.article
-        return (self.ref, self.path, self.title, self.date, self.source, self.summary, self.names, self.tags,
-                a.digest or tuple(p.text for p in a.paragraphs))
+        first = a.paragraphs[0].text if a.paragraphs else ""
+        return [a.path, a.title, self.date_text, self.source_name, shorten(a.summary or first, SUMMARY_SHOWN)]
 
 
-def search_docs(archive: Archive, views) -> list[SearchDoc]:
-    """One document per article, oldest first (so shards fill in date order); `views` are the renderer's, newest first."""
+def search_docs(archive: Archive) -> list[SearchDoc]:
+    """One document per article, oldest first (undated first), numbered in that order."""
     entity_names = {e.id: e.name for e in archive.entities}
     tag_names = {t.id: t.name for t in archive.tags}
+    settings = archive.settings
     docs = []
-    for number, view in enumerate(reversed(views)):
-        article = view.article
-        source = view.source_name
-        names = " ".join(entity_names[e] for e in dict.fromkeys(m.entity for m in article.mentions))
-        tags = " ".join(tag_names.get(t, t) for t in article.tag_ids)
-        docs.append(SearchDoc(_ref(number), article.path, article.title, view.date_text, source,
-                              shorten(view.summary, SUMMARY_SHOWN), article, names, tags))
+    for ref, article in enumerate(reversed(archive.articles)):
+        entity_ids = tuple(dict.fromkeys(m.entity for m in article.mentions))
+        date_text = gregorian_text(article.date, settings.digits) if article.date else ""
+        docs.append(SearchDoc(ref, article, date_text, settings.source_name(article.source),
+                              " ".join(entity_names[e] for e in entity_ids),
+                              " ".join(tag_names.get(t, t) for t in article.tag_ids), entity_ids))
     return docs
 
 
-@lru_cache(maxsize=200_000)
-def _index_token(word: str) -> str | None:
-    return None if word in COMMON_WORDS else stem(word)
+class Analyser:
+    """How the archive's words become index terms: the text core's base forms, with the
+    archive's own word counts deciding doubtful clitics (see arshif.text.base_form)."""
 
-
-def index_tokens(text: str) -> tuple[str, ...]:
-    """The text's search tokens: the index pipeline's functions, applied once per distinct word."""
-    return tuple(t for t in map(_index_token, tokens(text)) if t)
-
-
-def _ref(number: int) -> str:
-    """Short document refs (base 36) keep the index small."""
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    text = ""
-    while True:
-        number, rest = divmod(number, 36)
-        text = digits[rest] + text
-        if number == 0:
-            return text
-
-
-def build_index(docs: list[SearchDoc]) -> dict:
-    """lunr.py's index of the documents. Their fields arrive as tokens already reduced by
-    the text core (the same functions the pipeline labels name, applied once per distinct
-    word instead of once per word: lunr.py's per-token pipeline took most of the build);
-    the search pipeline saved in the index runs them on the reader's words in lunr.js."""
-    builder = Builder()
-    builder.search_pipeline.add(Pipeline.registered_functions[PIPELINE_LABELS[0]], Pipeline.registered_functions[PIPELINE_LABELS[2]])
-    builder.ref("r")
-    for name, boost in FIELDS:
-        builder.field(name, boost=boost)
-    builder.metadata_whitelist = []  # no positions: half the size
-    # lunr.py's tokenizer deep-copies an empty metadata dict for every token of a list;
-    # the tokens here carry none, so a plain one does the same work in a third of the time.
-    original, lunr_builder.Tokenizer = lunr_builder.Tokenizer, _plain_tokens
-    try:
+    def __init__(self, docs: list[SearchDoc]):
+        counts = Counter()
         for doc in docs:
-            builder.add({"r": doc.ref, **doc.fields})
-    finally:
-        lunr_builder.Tokenizer = original
-    return builder.build().serialize()
+            for words in doc.words:
+                counts.update(words)
+        self.base = {}  # word of the archive -> its term, or None for a common word
+        for word in sorted(counts):
+            if word in COMMON_WORDS:
+                self.base[word] = None
+            else:
+                base = base_form(word, counts)
+                self.base[word] = None if base in COMMON_WORDS else base
+
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        return frozenset(b for b in self.base.values() if b)
+
+    @cached_property
+    def lexicon(self) -> dict[str, int]:
+        """The words whose term is not the word itself, as the browser reads them: 0 = a common word."""
+        return {w: (0 if b is None else lexicon_code(w, b)) for w, b in self.base.items()
+                if b != w and w not in COMMON_WORDS}
+
+    def index_term(self, word: str) -> str | None:
+        return self.base[word]
+
+    def lookup(self, word: str) -> str | None:
+        """What the browser knows of a word once its part is loaded: its term, None if it is
+        a common word, False if the archive does not hold it."""
+        if word in self.lexicon:
+            code = self.lexicon[word]
+            return None if code == 0 else from_lexicon_code(word, code)
+        return word if word in self.terms else False
+
+    def query_term(self, word: str) -> str | None:
+        """A reader's word: its term if the archive holds it, else the first reading that it holds."""
+        if word in COMMON_WORDS:
+            return None
+        for candidate in (word, *readings(word)):
+            found = self.lookup(candidate)
+            if found is not False:
+                return found
+        return word
 
 
-def _plain_tokens(words, metadata=None):
-    return [Token(word, {}) for word in words]
+@dataclass(frozen=True)
+class Index:
+    """The whole archive's lunr index: for each term, its postings, written as varints
+    (field, documents, then ref delta and weight in thousandths for each), and the positions
+    of its words in headlines and bodies (field, documents, then ref delta, count, positions)."""
+
+    postings: dict[str, str]
+    positions: dict[str, str]
+    documents: int
 
 
-def compact(index: dict) -> dict:
-    """lunr's serialized index without its redundancy, for arshif-search.js to expand back
-    exactly: the inverted index is implied by the field vectors (which terms each document
-    field holds), term ids become positions in the sorted term list, ids are delta-coded
-    and weights written in hundredths (lunr keeps three decimals; ranking barely moves,
-    and a fifth of the index goes)."""
-    terms = [term for term, _ in index["invertedIndex"]]  # sorted by lunr.py
-    position = {posting["_index"]: at for at, (_, posting) in enumerate(index["invertedIndex"])}
-    fields = index["fields"]
-    vectors = []
-    for key, flat in index["fieldVectors"]:
-        field, ref = key.split("/", 1)
-        pairs = sorted((position[flat[i]], round(flat[i + 1] * WEIGHT_SCALE)) for i in range(0, len(flat), 2))
-        coded, previous = [], 0
-        for term, weight in pairs:
-            coded += [term - previous, weight]
-            previous = term
-        vectors.append([fields.index(field), ref, coded])
-    return {"v": index["version"], "f": fields, "p": index["pipeline"], "t": terms, "x": vectors, "w": WEIGHT_SCALE}
+def build_index(docs: list[SearchDoc], analyser: Analyser) -> Index:
+    """lunr's Builder, computed directly: term frequencies, field lengths, idf, BM25 weights."""
+    found = [defaultdict(list) for _ in FIELDS]  # field -> term -> [ref, tf, ref, tf...], refs ascending
+    where = {f: defaultdict(list) for f in PHRASE_FIELDS}  # field -> term -> [(ref, positions)]
+    lengths = [[0] * len(docs) for _ in FIELDS]
+    term_of = analyser.base.get
+    for doc in docs:
+        ref = doc.ref
+        for f, words in enumerate(doc.words):
+            terms = list(map(term_of, words))
+            frequencies = Counter(terms)
+            frequencies.pop(None, None)
+            lengths[f][ref] = len(terms) - terms.count(None)
+            in_field = found[f]
+            for term, tf in frequencies.items():
+                in_field[term] += (ref, tf)
+            if f in where:
+                _add_positions(where[f], ref, terms)
+    count = len(docs)
+    denominators = []  # K1 * (1 - B + B * length / average), for each field and document, as lunr writes it
+    for field_lengths in lengths:
+        average = sum(field_lengths) / count if count else 1
+        denominators.append([K1 * (1 - B + B * (length / average)) for length in field_lengths])
+    terms = set().union(*found)
+    postings = {term: _coded_postings(term, found, count, denominators) for term in terms}
+    positions = {term: _coded_positions(term, where) for term in set().union(*where.values())}
+    return Index(postings, positions, count)
 
 
-def shard_script(number: int, docs: list[SearchDoc]) -> str:
-    data = {"index": compact(build_index(docs)), "docs": {d.ref: [d.path, d.title, d.date, d.source, d.summary] for d in docs}}
-    return f"ARSHIF_SEARCH.add({number},{_json(data)});\n"
+def _add_positions(where: dict, ref: int, terms: list) -> None:
+    """Each term's positions in one field of one document, grouped by a sort and written
+    as varints by map (both in C) rather than word by word."""
+    keyed = [t or "" for t in terms]
+    order = sorted(range(len(keyed)), key=keyed.__getitem__)
+    code = _CODES.__getitem__ if len(keyed) < len(_CODES) else _varint
+    for term, group in groupby(order, keyed.__getitem__):
+        if term:
+            at = list(group)
+            where[term].append((ref, len(at), "".join(map(code, at))))
 
 
-def search_files(docs: list[SearchDoc], base_key: bytes) -> Iterator[tuple[str, bytes | None, Callable[[], str]]]:
-    """Every file of the search: the shards (each with a key, so an unchanged shard is reused), the manifest, the text data."""
-    shards = [docs[start : start + SHARD_SIZE] for start in range(0, len(docs), SHARD_SIZE)]
-    for number, shard in enumerate(shards):
-        key = page_key(base_key, "search", number, tuple(d.key for d in shard))
-        yield f"search/shard-{number}.js", key, (lambda n=number, s=shard: shard_script(n, s))
-    manifest = {"shards": len(shards), "articles": len(docs), "pipeline": list(PIPELINE_LABELS)}
-    yield MANIFEST_PATH, None, lambda: f"ARSHIF_SEARCH.manifest({_json(manifest)});\n"
-    yield TEXT_DATA_PATH, None, lambda: f"window.ARSHIF_TEXT = {_json(text_core_for_js())};\n"
+def _coded_postings(term: str, found: list[dict], count: int, denominators: list[list[float]]) -> str:
+    rows = [in_field.get(term) for in_field in found]
+    with_term = sum(len(r) for r in rows if r) // 2  # lunr counts a document once for each field that holds the term
+    idf = math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5)))
+    numbers = []
+    for f, row in enumerate(rows):
+        if not row:
+            continue
+        numbers += (f, len(row) // 2)
+        previous, boost, denominator, k = 0, FIELDS[f][1], denominators[f], K1 + 1
+        for at in range(0, len(row), 2):
+            ref, tf = row[at], row[at + 1]
+            score = idf * (k * tf) / (denominator[ref] + tf)
+            score *= boost
+            numbers += (ref - previous, round(round(score, 3) * WEIGHT_SCALE))  # round(score, 3): lunr.py's Builder
+            previous = ref
+    return varints(numbers)
+
+
+def _coded_positions(term: str, where: dict) -> str:
+    """field, documents, then for each: ref delta, count, positions (absolute: as short as deltas here)."""
+    text = []
+    for f, in_field in where.items():
+        rows = in_field.get(term)
+        if not rows:
+            continue
+        text.append(varints((f, len(rows))))
+        previous = 0
+        for ref, n, at in rows:
+            text += (varints((ref - previous, n)), at)
+            previous = ref
+    return "".join(text)
+
+
+# Whole numbers as text, five bits a character: a character of TERMINAL ends a number, one
+# of CONTINUE carries five more bits before it. JSON-safe, and a third of decimal's size.
+TERMINAL = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
+CONTINUE = "WXYZabcdefghijklmnopqrstuvwxyz-_"
+
+
+def _varint(n: int) -> str:
+    text = TERMINAL[n & 31]
+    n >>= 5
+    while n:
+        text = CONTINUE[n & 31] + text
+        n >>= 5
+    return text
+
+
+_CODES = [_varint(n) for n in range(1 << 15)]
+
+
+def varints(numbers: list[int]) -> str:
+    codes = _CODES
+    return "".join([codes[n] if n < 32768 else _varint(n) for n in numbers])
+
+
+def _sort_key(key: str) -> bytes:
+    return key.encode("utf-16-be")  # the order of JavaScript's string comparison
+
+
+def _parts(index: Index, analyser: Analyser) -> tuple[list[str], list[tuple[dict, dict]]]:
+    """Cut the sorted keys (terms and lexicon words) into parts of about equal size: enough
+    parts that the list of their first keys stays small, few enough bytes per part."""
+    keys = sorted(set(index.postings) | set(analyser.lexicon), key=_sort_key)
+    entries = {}
+    total = 0
+    for key in keys:
+        post = index.postings.get(key)
+        size = len(key) * 2 + 6 + (len(post) if post else 3)
+        entries[key] = (post, size)
+        total += size
+    count = max(1, round(math.sqrt(total / 4)))  # balances the manifest (about 12 bytes a part) and a part
+    target = max(MIN_PART_BYTES, total / count)
+    firsts, parts, size = [], [], 0
+    for key in keys:
+        post, key_size = entries[key]
+        if not parts or (size > 0 and size + key_size > target):
+            firsts.append(key)
+            parts.append(({}, {}))
+            size = 0
+        lexicon, postings = parts[-1]
+        if post is not None:
+            postings[key] = post
+        else:
+            lexicon[key] = analyser.lexicon[key]
+        size += key_size
+    return firsts, parts
+
+
+def search_files(archive: Archive) -> Iterator[tuple[str, str]]:
+    """Every file of the search, as (path in the site, text)."""
+    docs = search_docs(archive)
+    analyser = Analyser(docs)
+    index = build_index(docs, analyser)
+    firsts, parts = _parts(index, analyser)
+    for number, (lexicon, postings) in enumerate(parts):
+        yield f"search/t/{number}.js", _script("part", number, {"x": lexicon, "p": postings})
+        positions = {term: index.positions[term] for term in postings if term in index.positions}
+        yield f"search/p/{number}.js", _script("positions", number, positions)
+    for start in range(0, len(docs), DOCS_PER_FILE):
+        yield f"search/d/{start // DOCS_PER_FILE}.js", _script("docs", start // DOCS_PER_FILE,
+                                                               [d.detail() for d in docs[start : start + DOCS_PER_FILE]])
+    facets = _facets(archive, docs)
+    for kind, data in facets.items():
+        yield f"search/f/{kind}.js", _script("facet", kind, data)
+    yield "search/pages.js", _script("pages", 0, _pages(archive, analyser))
+    manifest = {"version": 2, "fields": [name for name, _ in FIELDS], "pipeline": list(PIPELINE_LABELS),
+                "scale": WEIGHT_SCALE, "documents": len(docs), "firsts": firsts, "docsPerFile": DOCS_PER_FILE,
+                "phraseFields": list(PHRASE_FIELDS), "years": _years(docs), "facets": sorted(facets),
+                "digits": digits("0123456789", archive.settings.digits)}
+    yield MANIFEST_PATH, f"ARSHIF_SEARCH.manifest({_json(manifest)});\n"
+    yield TEXT_DATA_PATH, f"window.ARSHIF_TEXT = {_json(text_core_for_js())};\n"
+
+
+def _years(docs: list[SearchDoc]) -> list[list]:
+    """[year, first ref, last ref] for each year, oldest first; year 0 holds the undated."""
+    years: list[list] = []
+    for doc in docs:
+        year = doc.article.date.year if doc.article.date else 0
+        if years and years[-1][0] == year:
+            years[-1][2] = doc.ref
+        else:
+            years.append([year, doc.ref, doc.ref])
+    return years
+
+
+def _facets(archive: Archive, docs: list[SearchDoc]) -> dict[str, dict]:
+    """For each kind of filter, its values (id, name) and each value's documents (delta-coded)."""
+    tag_names = {t.id: t.name for t in archive.tags}
+    entity_names = {e.id: e.name for e in archive.entities}
+    values = {"source": {}, "tag": {}, "entity": {}}
+    for doc in docs:
+        if doc.article.source:
+            values["source"].setdefault(doc.article.source, []).append(doc.ref)
+        for tag in doc.article.tag_ids:
+            values["tag"].setdefault(tag, []).append(doc.ref)
+        for entity in doc.entity_ids:
+            values["entity"].setdefault(entity, []).append(doc.ref)
+    names = {"source": archive.settings.source_name, "tag": lambda t: tag_names.get(t, t), "entity": entity_names.get}
+    facets = {}
+    for kind, found in values.items():
+        ids = sorted(found)
+        facets[kind] = {"values": [[key, names[kind](key)] for key in ids],
+                        "docs": [[b - a for a, b in zip([0, *found[key]], found[key])] for key in ids]}
+    return facets
+
+
+def _pages(archive: Archive, analyser: Analyser) -> list[list]:
+    """Entity and tag pages a query may name: [url, title, kind, "N articles", [terms of each name]]."""
+    pages, style = [], archive.settings.digits
+    for entity in archive.entities:
+        stats = archive.entity_stats.get(entity.id)
+        if stats and stats.articles:
+            names = [_terms(name, analyser) for name in (entity.name, *entity.aliases)]
+            pages.append([entity_path(entity.id), entity.name, "entity", count_articles(len(stats.articles), style),
+                          [n for n in names if n]])
+    counts = Counter(t for a in archive.articles for t in a.tag_ids)
+    for tag in archive.tags:
+        if counts[tag.id]:
+            names = [n for n in (_terms(tag.name, analyser),) if n]
+            pages.append([tag_path(tag.id), tag.name, "tag", count_articles(counts[tag.id], style), names])
+    return pages
+
+
+def _terms(text: str, analyser: Analyser) -> list[str]:
+    return [t for t in (analyser.query_term(w) for w in tokens(text)) if t]
+
+
+def _script(kind: str, key, data) -> str:
+    return f"ARSHIF_SEARCH.{kind}({_json(key)},{_json(data)});\n"
 
 
 def _json(value) -> str:

@@ -65,7 +65,23 @@ _FOLD.update({ord(ch): "ا" for ch in "أإآٱ"})
 _FOLD.update({ord("ى"): "ي", ord("ة"): "ه"})
 _FOLD.update({ord(d): str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")})
 _FOLD.update({ord(d): str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")})
-_FOLD.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+
+
+def _letter_fold(ch: str) -> str | None:
+    """Case and accents, one character for one: Latin loses its accents and case (É, é -> e),
+    Greek and Cyrillic their case (П -> п). The same table runs in the browser, so a word
+    typed in any case finds the article (lunr.js would lower-case only the query)."""
+    if "\u00c0" <= ch <= "\u024f" or ch.isascii():
+        base = unicodedata.normalize("NFD", ch)[0].lower()
+        return base if len(base) == 1 and base.isalpha() and base != ch else None
+    low = ch.lower()
+    return low if len(low) == 1 and low != ch else None
+
+
+for _code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x370, 0x400), *range(0x400, 0x530)]:
+    _folded = _letter_fold(chr(_code))
+    if _folded and _code not in _FOLD:
+        _FOLD[_code] = _folded
 _FOLD_TABLE = str.maketrans(_FOLD)
 
 # A token: letters and digits (Arabic or Latin) and the ignored marks inside them.
@@ -84,7 +100,10 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Normalised words: Arabic, Latin (lower-cased) and numbers; punctuation dropped."""
-    return [t.replace(IGNORED, "") for t in WORD.findall(fold(text))]
+    folded = fold(text)
+    if IGNORED not in folded:
+        return WORD.findall(folded)
+    return [t.replace(IGNORED, "") for t in WORD.findall(folded)]
 
 
 def token_spans(folded: str) -> list[tuple[int, int, str]]:
@@ -92,28 +111,33 @@ def token_spans(folded: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group().replace(IGNORED, "")) for m in WORD.finditer(folded)]
 
 
-# -- clitics ------------------------------------------------------------------
+# -- clitics and suffixes: the one place that holds them ------------------------
 #
-# Proclitics that may stand before a name: the conjunctions و ف, the prepositions
-# ب ك ل, and a conjunction before a preposition (وب، فل...). Before a name that
-# starts with the article, ل + ال is written لل (للكرملين). They are stripped only
-# when what remains is a known name, so ordinary words are never cut; a name listed
-# without the article never takes it (so هادي is not found in المحيط الهادي).
+# Proclitics that may stand before a word: the conjunctions و ف, then the prepositions
+# ب ك ل, then the article ال; ل + ال is written لل (للكرملين). Entities, tags and search
+# all read them from here. The entity step strips them only when what remains is a known
+# name; a name listed without the article never takes it (so هادي is not found in
+# المحيط الهادي).
 
+CONJUNCTIONS = "وف"
+PREPOSITIONS = "بكل"
+ARTICLE = "ال"
 PROCLITICS = ("وب", "وك", "ول", "فب", "فك", "فل", "و", "ف", "ب", "ك", "ل")
+# What may follow a tag rule's stem (normalised: ة is written ه): nisba adjectives, sound
+# plurals, duals, pronouns. Search strips no suffix: طالبان is not طالب, حزمة is not حزم.
+SUFFIXES = ("", "ي", "يه", "يين", "يون", "ين", "ون", "ات", "يات", "ان", "يا", "ه", "ها", "هم")
+
+
+def with_article_after(prefix: str, word: str) -> str:
+    """A proclitic before a word that has the article: ل + الكرملين is written للكرملين."""
+    return prefix + word[1:] if prefix.endswith("ل") and word.startswith(ARTICLE) else prefix + word
 
 
 def clitic_forms(word: str) -> set[str]:
     """The normalised forms a name's first word takes after a proclitic:
     روسيا -> وروسيا، لروسيا، وبروسيا...; الكرملين -> والكرملين، بالكرملين، للكرملين، وللكرملين."""
-    has_article = word.startswith("ال") and len(word) > 3
-    forms = set()
-    for prefix in PROCLITICS:
-        if has_article and prefix.endswith("ل"):
-            forms.add(prefix + word[1:])  # ل + الكرملين -> للكرملين
-        else:
-            forms.add(prefix + word)
-    return forms
+    has_article = word.startswith(ARTICLE) and len(word) > 3
+    return {with_article_after(prefix, word) if has_article else prefix + word for prefix in PROCLITICS}
 
 
 # -- common words -------------------------------------------------------------
@@ -134,51 +158,110 @@ COMMON_WORDS = frozenset(normalise(w) for w in """
 """.split())
 
 
-# -- the search stemmer ---------------------------------------------------------
+# -- the search analyser --------------------------------------------------------
 #
-# Light10 (Larkey et al.), the light stemmer that conflated Arabic word families best
-# among those that can run identically in Python and in the browser, extended so that a
-# word and the same word after a proclitic always give one token (بوتين، لبوتين): ل + ال
-# is read as ال (للناتو -> الناتو); then the letters و ف ب ك ل are taken off the front
-# while at least four letters remain, and only before the article; then the article;
-# then Light10's suffixes (with ة written ه), each once, in order, leaving two letters.
-# arshif/templates/static/arshif-text.js is its twin; tests/data/search_vectors.json
-# holds the words both must reduce alike.
+# A word reaches the index as its base: the word without the proclitics and the article
+# that Arabic allows before it, taken off only where what remains is itself a word of
+# the archive. The archive's vocabulary decides, because the letters alone cannot: بوتين
+# is not ب + وتين, لبنان is not ل + بنان, but بروسيا is ب + روسيا. A layer comes off when
+#   - a conjunction (و ف) or preposition (ب ل; ك only before the article): the rest is at
+#     least as frequent in the archive as the whole word, and the whole word does not
+#     itself take the article (الوادي, البعيد, الفعالية say وادي, بعيد, فعالية are words);
+#   - the article: the bare word occurs (twice at least, and not 50 times rarer), so
+#     الكهرباء and كهرباء meet, but التزام (a verbal noun, not ال + تزام) stays whole.
+# No suffix is stripped: طالبان, السيولة, العبادي, حزمة stay what they are.
+# A word the archive does not hold (only a query has those) takes the first reading, in
+# the order of `readings`, that the archive holds; the browser does the same with the
+# same data (assets/arshif-text.js), so a query finds what the index holds.
 
-CLITIC_LETTERS = "وفبكل"
-STEM_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
-MIN_AFTER_CLITIC = 4
+MIN_BASE = 3  # letters that must remain: ولي, الله, بحر are never cut
 
 
-def stem(word: str) -> str:
-    """The search token of a normalised word (Latin words and numbers are left as they are)."""
-    if not word or not ("\u0621" <= word[0] <= "\u064a"):
-        return word
-    if len(word) >= 5 and (word.startswith("لل") or (word[0] in "وف" and word[1:3] == "لل")):
-        at = word.index("لل")
-        word = word[:at] + "ال" + word[at + 2 :]
-    while word[0] in CLITIC_LETTERS and len(word) - 1 >= MIN_AFTER_CLITIC:
-        word = word[1:]
-    if word.startswith("ال") and len(word) - 2 >= 2:
-        word = word[2:]
-    for suffix in STEM_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            word = word[: -len(suffix)]
+def _count(counts, word: str) -> int:
+    return counts.get(word, 0)
+
+
+def _clitic_ok(counts, word: str, rest: str) -> bool:
+    n = _count(counts, word)
+    return _count(counts, rest) >= max(n, 1) and _count(counts, ARTICLE + word) * 20 <= n
+
+
+def _strip_conjunction(word: str, counts) -> str:
+    if word[:1] in CONJUNCTIONS and len(word) - 1 >= MIN_BASE and _clitic_ok(counts, word, word[1:]):
+        return word[1:]
     return word
 
 
-def search_tokens(text: str) -> list[str]:
-    """What the search index holds for a text: stems of its words, common words left out."""
-    return [stem(w) for w in tokens(text) if w not in COMMON_WORDS]
+def _strip_preposition(word: str, counts) -> str:
+    for rest in preposition_rests(word):
+        if _clitic_ok(counts, word, rest):
+            return rest
+    return word
+
+
+def preposition_rests(word: str) -> list[str]:
+    """What may remain after a preposition: لل+X is ل + الX; ك only before the article."""
+    if word.startswith("لل") and len(word) - 2 >= MIN_BASE:
+        return [ARTICLE + word[2:]]
+    if word[:1] in "بل" and not word.startswith(ARTICLE) and len(word) - 1 >= MIN_BASE:
+        return [word[1:]]
+    if word.startswith("كال") and len(word) - 3 >= MIN_BASE:
+        return [word[1:]]
+    return []
+
+
+def _strip_article(word: str, counts) -> str:
+    rest = word[2:]
+    if word.startswith(ARTICLE) and len(rest) >= MIN_BASE and _count(counts, rest) >= 2 and _count(counts, rest) * 50 >= _count(counts, word):
+        return rest
+    return word
+
+
+def base_form(word: str, counts) -> str:
+    """The base of a normalised word of the archive, given how often each word occurs in it."""
+    if not word or not ("\u0621" <= word[0] <= "\u064a"):
+        return word
+    return _strip_article(_strip_preposition(_strip_conjunction(word, counts), counts), counts)
+
+
+def readings(word: str) -> list[str]:
+    """The words a word the archive does not hold may stand for, in the order they are tried:
+    without its conjunction, then its preposition, then the article; then with the article."""
+    if not word or not ("\u0621" <= word[0] <= "\u064a"):
+        return []
+    found = []
+    stages = [word]
+    if word[0] in CONJUNCTIONS and len(word) - 1 >= MIN_BASE:
+        stages.append(word[1:])
+    for stage in list(stages):
+        stages += preposition_rests(stage)
+    for stage in list(stages):
+        if stage.startswith(ARTICLE) and len(stage) - 2 >= MIN_BASE:
+            stages.append(stage[2:])
+    found = stages[1:]
+    found += [ARTICLE + stage for stage in stages if not stage.startswith(ARTICLE)]
+    return list(dict.fromkeys(found))
+
+
+def lexicon_code(word: str, base: str) -> int:
+    """How the browser gets a base back from its word: k = drop k letters; -k = drop k, then add ال."""
+    if word.endswith(base) and len(base) < len(word):
+        return len(word) - len(base)
+    assert base.startswith(ARTICLE) and word.endswith(base[2:]), (word, base)
+    return -(len(word) - len(base) + 2)
+
+
+def from_lexicon_code(word: str, code: int) -> str:
+    return word[code:] if code > 0 else ARTICLE + word[-code:]
 
 
 def text_core_for_js() -> dict:
-    """The data arshif-text.js needs to fold and stem exactly as this module does."""
+    """The data arshif-text.js needs to fold and read words exactly as this module does (sorted: byte-identical builds)."""
     return {
-        "fold": {chr(k): v for k, v in _FOLD.items()},
+        "fold": {chr(k): _FOLD[k] for k in sorted(_FOLD)},
         "ignored": IGNORED,
         "stopWords": sorted(COMMON_WORDS),
-        "cliticLetters": CLITIC_LETTERS,
-        "suffixes": list(STEM_SUFFIXES),
-        "minAfterClitic": MIN_AFTER_CLITIC,
+        "conjunctions": CONJUNCTIONS,
+        "article": ARTICLE,
+        "minBase": MIN_BASE,
     }

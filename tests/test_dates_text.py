@@ -4,7 +4,7 @@ import pytest
 
 from arshif.dates import gregorian_text, hijri_text, month_text
 from arshif.model import relative_url
-from arshif.render import count_articles
+from arshif.dates import count_articles
 from arshif.text import clean_line, shorten
 
 

@@ -20,7 +20,7 @@ ALLOWED = {
     "render": {"cache", "model", "charts", "dates", "text"},
     "workers": set(),
     "write": {"errors", "workers"},
-    "search": {"cache", "model", "text"},
+    "search": {"dates", "model", "text"},
     "publish": {"model"},
     "progress": set(),
     "pipeline": {"cache", "enrich", "errors", "load", "model", "progress", "publish", "render", "search", "write"},

@@ -15,12 +15,10 @@ from dataclasses import replace
 
 from ..cache import BuildCache, page_key
 from ..model import HEADLINE, Archive, Article, Tag
-from ..text import PROCLITICS, normalise, tokens
+from ..text import ARTICLE, PROCLITICS, SUFFIXES, normalise, tokens, with_article_after
 from .matcher import Matcher
 from .scan import matches_in, scan_articles
 
-# What may follow a stem (normalised: ة is written ه): nisba adjectives, sound plurals, duals, pronouns.
-SUFFIXES = ("", "ي", "يه", "يين", "يون", "ين", "ون", "ات", "يات", "ان", "يا", "ه", "ها", "هم")
 
 
 def _cores(word: str, suffixes=SUFFIXES) -> set[str]:
@@ -45,7 +43,7 @@ def word_forms(word: str, suffixes=SUFFIXES) -> set[str]:
         forms.add("ال" + core)
         for prefix in PROCLITICS:
             forms.add(prefix + core)
-            forms.add(prefix + ("ل" + core if prefix.endswith("ل") else "ال" + core))  # ل + ال is written لل
+            forms.add(with_article_after(prefix, ARTICLE + core))
     return forms
 
 

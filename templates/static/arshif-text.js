@@ -1,13 +1,14 @@
 /* arshif's Arabic text core for the browser: the twin of arshif/text.py.
-   The data (fold table, common words, clitics, suffixes) comes from Python in
-   arshif-text-data.js, so only the algorithm is written twice; the test vectors
-   in tests/data/search_vectors.json hold both to the same tokens. */
+   The data (fold table, common words, clitics) comes from Python in arshif-text-data.js,
+   so only the algorithm is written twice; tests/data/search_vectors.json holds both to
+   the same words and readings. How a word of the archive becomes its index term is not
+   decided here but read from the index's lexicon (see search-core.js): `setLookup`. */
 (function (root) {
   "use strict";
   var data = root.ARSHIF_TEXT;
   var stopWords = new Set(data.stopWords);
-  // Python's \w minus "_": letters and numbers (marks are folded away first)
-  var NOT_WORD = /[^\p{L}\p{N}\uE000]+/gu;
+  var ARTICLE = data.article, MIN_BASE = data.minBase;
+  var lookup = function () { return false; };
 
   function fold(text) {
     var out = "";
@@ -22,45 +23,72 @@
     return fold(text).split(data.ignored).join("");
   }
 
-  function isArabicLetter(ch) {
-    return ch >= "\u0621" && ch <= "\u064a";
+  // like arshif.text.tokens: fold, drop the ignored marks (they join a word's parts), take
+  // the runs of letters and numbers (Python's [^\W_]: \p{L} and \p{N})
+  function words(text) {
+    return fold(text).split(data.ignored).join("").match(/[\p{L}\p{N}]+/gu) || [];
   }
 
-  function stem(word) {
-    if (!word || !isArabicLetter(word[0])) return word;
-    var at;
-    if (word.length >= 5 && (word.startsWith("لل") || ("وف".includes(word[0]) && word.slice(1, 3) === "لل"))) {
-      at = word.indexOf("لل");
-      word = word.slice(0, at) + "ال" + word.slice(at + 2);
-    }
-    while (data.cliticLetters.includes(word[0]) && word.length - 1 >= data.minAfterClitic) {
-      word = word.slice(1);
-    }
-    if (word.startsWith("ال") && word.length - 2 >= 2) word = word.slice(2);
-    data.suffixes.forEach(function (suffix) {
-      if (word.endsWith(suffix) && word.length - suffix.length >= 2) word = word.slice(0, -suffix.length);
+  function isArabic(word) {
+    return word.length > 0 && word[0] >= "\u0621" && word[0] <= "\u064a";
+  }
+
+  function prepositionRests(word) {
+    if (word.startsWith("لل") && word.length - 2 >= MIN_BASE) return [ARTICLE + word.slice(2)];
+    if ("بل".includes(word[0]) && !word.startsWith(ARTICLE) && word.length - 1 >= MIN_BASE) return [word.slice(1)];
+    if (word.startsWith("كال") && word.length - 3 >= MIN_BASE) return [word.slice(1)];
+    return [];
+  }
+
+  // arshif.text.readings: what a word the archive does not hold may stand for, in order
+  function readings(word) {
+    if (!isArabic(word)) return [];
+    var stages = [word];
+    if (data.conjunctions.includes(word[0]) && word.length - 1 >= MIN_BASE) stages.push(word.slice(1));
+    stages.slice().forEach(function (stage) { stages.push.apply(stages, prepositionRests(stage)); });
+    stages.slice().forEach(function (stage) {
+      if (stage.startsWith(ARTICLE) && stage.length - 2 >= MIN_BASE) stages.push(stage.slice(2));
     });
+    var found = stages.slice(1);
+    stages.forEach(function (stage) { if (!stage.startsWith(ARTICLE)) found.push(ARTICLE + stage); });
+    return Array.from(new Set(found));
+  }
+
+  function fromLexiconCode(word, code) {
+    return code > 0 ? word.slice(code) : ARTICLE + word.slice(-code);
+  }
+
+  // arshif.search.Analyser.query_term: the word's term if the archive holds it, else the
+  // first reading it holds; null for a common word. `lookup` answers from the loaded parts.
+  function queryTerm(word) {
+    if (stopWords.has(word)) return null;
+    var candidates = [word].concat(readings(word));
+    for (var i = 0; i < candidates.length; i++) {
+      var found = lookup(candidates[i]);
+      if (found !== false) return found;
+    }
     return word;
   }
 
-  function words(text) {
-    // like arshif.text.tokens: fold, cut at anything that is not a letter or number, drop the marks
-    return fold(text).split(NOT_WORD).map(function (w) { return w.split(data.ignored).join(""); }).filter(Boolean);
-  }
-
-  var api = {fold: fold, normalise: normalise, stem: stem, words: words, isStopWord: function (w) { return stopWords.has(w); }};
+  var api = {
+    fold: fold, normalise: normalise, words: words, readings: readings, queryTerm: queryTerm,
+    fromLexiconCode: fromLexiconCode, isStopWord: function (w) { return stopWords.has(w); },
+    setLookup: function (fn) { lookup = fn; }, article: ARTICLE, minBase: MIN_BASE
+  };
 
   if (root.lunr) {
     var normaliseToken = function (token) {
-      token.update(function (s) { return normalise(s).toLowerCase(); });
+      token.update(function (s) { return normalise(s); });
       return token.toString() ? token : undefined;
     };
     var dropStopWord = function (token) { return stopWords.has(token.toString()) ? undefined : token; };
-    var stemToken = function (token) { return token.update(function (s) { return stem(s); }); };
-    root.lunr.Pipeline.registerFunction(normaliseToken, "arshif-normalise-v1");
-    root.lunr.Pipeline.registerFunction(dropStopWord, "arshif-stopwords-v1");
-    root.lunr.Pipeline.registerFunction(stemToken, "arshif-stem-v1");
-    api.pipeline = {normalise: normaliseToken, stopWords: dropStopWord, stem: stemToken};
+    var baseToken = function (token) {
+      var term = queryTerm(token.toString());
+      return term ? token.update(function () { return term; }) : undefined;
+    };
+    root.lunr.Pipeline.registerFunction(normaliseToken, "arshif-normalise-v2");
+    root.lunr.Pipeline.registerFunction(dropStopWord, "arshif-stopwords-v2");
+    root.lunr.Pipeline.registerFunction(baseToken, "arshif-base-v2");
   }
   root.arshifText = api;
   if (typeof module !== "undefined") module.exports = api;

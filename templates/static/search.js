@@ -1,144 +1,317 @@
-/* The search page: loads the index shards (plain scripts, so it works from file://),
-   newest first, runs the query in the URL, and shows results as soon as a shard is in. */
+/* The search page: reads the query and the filters from the URL (so every search is a
+   link), loads the index parts the query needs (search-core.js), and shows the results:
+   their number, ten a page, snippets with the query's words marked, the entity and tag
+   pages the query names, and filters by year, source, tag and entity with counts. */
 (function () {
   "use strict";
+  var core = window.arshifSearchCore, text = window.arshifText;
+  var PER_PAGE = 10, FACET_SHOWN = 8;
+  var FACETS = [["source", "المصدر"], ["tag", "الوسم"], ["entity", "العلم"]];
+  var html = document.documentElement;
   var input = document.getElementById("search-input");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var base = document.documentElement.getAttribute("data-root") || "";
-  var shards = [];  // {index, docs}
-  var expected = -1;  // shards in the index, once the manifest says
-  var MAX_SHOWN = 50;
-
-  window.ARSHIF_SEARCH = {
-    manifest: function (info) {
-      expected = info.shards;
-      if (info.shards) loadShard(info.shards - 1); else show();  // the newest articles' shard first
-    },
-    add: function (number, data) {
-      shards.push({index: lunr.Index.load(expand(data.index)), docs: data.docs});
-      show();
-      // one shard at a time, with a pause to paint: the first results show while the rest loads
-      if (number > 0) requestAnimationFrame(function () { setTimeout(function () { loadShard(number - 1); }, 0); });
-    }
-  };
-  // for tests and the benchmark: how many articles a query finds, over the shards loaded
-  window.arshifSearch = {
-    count: function (q) { return search(prepare(q)).length; },
-    loaded: function () { return shards.length; },
-    done: function () { return expected >= 0 && shards.length === expected; }
-  };
-
-  function loadShard(number) {
-    loadScript(base + "search/shard-" + number + ".js");
-  }
-
-  function loadScript(src) {
+  var named = document.getElementById("search-named");
+  var pager = document.getElementById("search-pager");
+  var narrow = document.getElementById("search-narrow");
+  var narrowBody = document.getElementById("search-narrow-body");
+  var base = html.getAttribute("data-root") || "";
+  var registry = new core.Registry(function (path, onerror) {
     var script = document.createElement("script");
-    script.src = src;
-    script.onerror = function () { status.textContent = "تعذر تحميل فهرس البحث (" + src + ")."; };
+    script.src = base + path;
+    script.onerror = onerror;
     document.body.appendChild(script);
+  });
+  window.ARSHIF_SEARCH = registry.api();
+  var engine = null, last = null, digitsOf = "0123456789";
+
+  function params() { return new URLSearchParams(window.location.search); }
+
+  function number(n) {
+    return String(n).replace(/[0-9]/g, function (d) { return digitsOf[+d]; });
   }
 
-  // The shards hold lunr's serialized index in a compact form (arshif/search.py: compact); this is its inverse.
-  function expand(c) {
-    var inverted = c.t.map(function (term, i) {
-      var posting = {_index: i};
-      c.f.forEach(function (field) { posting[field] = {}; });
-      return [term, posting];
+  function setState(state) { html.setAttribute("data-search", state); }
+
+  function start() {
+    setState("loading");
+    registry.get("manifest", 0, "search/manifest.js").then(function (manifest) {
+      if (!manifest) { fail("تعذر تحميل فهرس البحث (search/manifest.js)."); return; }
+      digitsOf = manifest.digits || digitsOf;
+      engine = new core.SearchIndex(registry, manifest);
+      var q = params().get("q") || "";
+      input.value = q;  // once: the reader may type while the parts load
+      return run(q).catch(function (error) {
+        console.error(error);
+        fail("تعذر إجراء البحث بسبب خطأ غير متوقع.");
+      });
     });
-    var vectors = c.x.map(function (x) {
-      var field = c.f[x[0]], ref = x[1], coded = x[2], flat = [], term = 0;
-      for (var i = 0; i < coded.length; i += 2) {
-        term += coded[i];
-        flat.push(term, coded[i + 1] / c.w);
-        inverted[term][1][field][ref] = {};
-      }
-      return [field + "/" + ref, flat];
-    });
-    return {version: c.v, fields: c.f, fieldVectors: vectors, invertedIndex: inverted, pipeline: c.p};
   }
 
-  function queryText() {
-    var q = new URLSearchParams(window.location.search).get("q") || "";
-    return q.trim();
+  function fail(message) {
+    status.textContent = message;
+    setState("error");
   }
 
-  // Readers type Arabic with punctuation, marks and any kind of space: keep words and lunr's operators.
-  function prepare(q) {
-    return arshifText.fold(q).split("\uE000").join("")
-      .replace(/[^\p{L}\p{N}\s+\-*~^:]+/gu, " ").replace(/\s+/gu, " ").trim()
-      .split(" ").map(function (term) {
-        // a prefix search (term*) skips lunr's pipeline: reduce the word part here
-        var m = term.match(/^([+\-]?)(.+)\*$/u);
-        return m ? m[1] + arshifText.stem(m[2].toLowerCase()) + "*" : term;
-      }).join(" ");
-  }
-
-  function search(q) {
-    var found = [];
-    shards.forEach(function (shard) {
-      shard.index.search(q).forEach(function (r) { found.push({score: r.score, doc: shard.docs[r.ref]}); });
-    });
-    found.sort(function (a, b) { return b.score - a.score; });
-    return found;
-  }
-
-  function show() {
-    var q = queryText();
-    list.textContent = "";
-    if (!q) { status.textContent = "اكتب كلمة أو أكثر ثم اضغط «ابحث»."; return; }
-    var results;
-    try {
-      results = search(prepare(q));
-    } catch (error) {
-      status.textContent = "تعذر فهم البحث: " + (error.message || error) + ". راجع طريقة كتابة الرموز + - * في المساعدة أدناه.";
-      return;
+  /* One search: the words all together, else any of them; filters; order; one page. */
+  function run(q) {
+    var p = params(), notes = [];
+    if (engine) engine.queryMs = 0;
+    if (!q.trim()) { status.textContent = "اكتب كلمة أو أكثر ثم اضغط «ابحث»."; setState("done"); return Promise.resolve(record({total: 0, mode: "none", refs: [], shown: [], ms: 0})); }
+    var parsed = core.parse(q);
+    if (parsed.truncated) notes.push("البحث بأول " + number(core.MAX_WORDS) + " كلمة فقط.");
+    var positive = parsed.words.length + parsed.phrases.length + parsed.prefixes.length;
+    if (!positive) {
+      status.textContent = parsed.excluded.length ? "أضف كلمة تبحث عنها: علامة «-» تستبعد كلمة من نتائج بحث، ولا تكفي وحدها."
+                                                  : "لا كلمات في البحث: اكتب كلمة من حروف أو أرقام.";
+      setState("done");
+      return Promise.resolve(record({total: 0, mode: "none", refs: [], shown: [], ms: 0}));
     }
-    var loading = shards.length < expected ? " (ما زال جزء من الفهرس يُحمَّل…)" : "";
-    if (!results.length) {
-      status.textContent = (loading ? "لا نتائج حتى الآن" : "لا توجد نتائج لـ«" + q + "».") + loading;
-      return;
-    }
-    status.textContent = "عدد النتائج: " + results.length.toLocaleString("ar-EG") + loading;
-    var stems = new Set(arshifText.words(q).map(function (w) { return arshifText.stem(w.toLowerCase()); }));
-    results.slice(0, MAX_SHOWN).forEach(function (r) { list.appendChild(resultItem(r.doc, stems)); });
+    return engine.run(parsed, "all").then(function (all) {
+      if (all.results.length || !all.terms.length) return {mode: all.results.length ? "all" : "none", found: all};
+      var words = parsed.words.length + parsed.prefixes.length + parsed.phrases.reduce(function (n, ph) { return n + ph.length; }, 0);
+      if (words < 2 && !parsed.phrases.length) return {mode: "none", found: all};
+      return engine.run(parsed, "any").then(function (any) { return {mode: any.results.length ? "any" : "none", found: any}; });
+    }).then(function (outcome) {
+      var terms = outcome.found.terms;
+      if (!terms.length && !parsed.prefixes.length) notes.push("كل كلمات البحث من الكلمات الشائعة (مثل «في» و«من»)، وهذه لا يُبحث عنها وحدها.");
+      parsed.prefixes.forEach(function (prefix) {
+        if (text.words(prefix)[0].length < 2) notes.push("بداية الكلمة «" + prefix + "*» قصيرة جدًا: اكتب حرفين على الأقل قبل *.");
+      });
+      return narrowAndOrder(outcome.found.results, p).then(function (ordered) {
+        return show(q, parsed, outcome.mode, ordered, terms, notes, engine.queryMs);
+      });
+    });
   }
 
-  function resultItem(doc, stems) {
+  // Headline matches first, then lunr's score, then the newest; or the newest first.
+  function narrowAndOrder(results, p) {
+    var refs = results.map(function (r) {
+      var inTitle = 0;
+      Object.keys(r.matchData.metadata).forEach(function (term) { if (r.matchData.metadata[term].t) inTitle += 1; });
+      return {ref: +r.ref, score: r.score, inTitle: inTitle};
+    });
+    var year = p.get("year");
+    if (year) {
+      var range = engine.m.years.filter(function (y) { return String(y[0]) === year; })[0];
+      refs = refs.filter(function (r) { return range && r.ref >= range[1] && r.ref <= range[2]; });
+    }
+    var wanted = FACETS.filter(function (f) { return p.get(f[0]); });
+    return Promise.all(wanted.map(function (f) { return engine.facet(f[0]); })).then(function (facets) {
+      wanted.forEach(function (f, i) {
+        var facet = facets[i], at = facet ? facet.values.map(function (v) { return v[0]; }).indexOf(p.get(f[0])) : -1;
+        var docs = at >= 0 ? facet.docs[at] : new Set();
+        refs = refs.filter(function (r) { return docs.has(r.ref); });
+      });
+      if (p.get("sort") === "date") refs.sort(function (a, b) { return b.ref - a.ref; });
+      else refs.sort(function (a, b) { return b.inTitle - a.inTitle || b.score - a.score || b.ref - a.ref; });
+      return refs;
+    });
+  }
+
+  function show(q, parsed, mode, refs, terms, notes, ms) {
+    var p = params(), pages = Math.max(1, Math.ceil(refs.length / PER_PAGE));
+    var page = Math.min(Math.max(parseInt(p.get("page") || "1", 10) || 1, 1), pages);
+    var slice = refs.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+    var marks = markSet(parsed, terms);
+    return Promise.all([engine.details(slice.map(function (r) { return r.ref; })), namedPages(terms)]).then(function (got) {
+      var details = got[0];
+      list.textContent = "";
+      named.textContent = "";
+      got[1].forEach(function (page) { named.appendChild(pageItem(page)); });
+      details.forEach(function (doc) { if (doc) list.appendChild(resultItem(doc, marks)); });
+      var failed = registry.failed.filter(function (path) { return path !== "search/manifest.js"; });
+      if (failed.length) notes.push("تعذر تحميل جزء من فهرس البحث (" + failed.join("، ") + ")؛ النتائج من الأجزاء الأخرى.");
+      status.textContent = summary(q, mode, refs.length, page, pages) + (notes.length ? " " + notes.join(" ") : "");
+      drawPager(page, pages);
+      drawNarrowing(refs);
+      setState("done");
+      return record({total: refs.length, mode: mode, refs: refs.map(function (r) { return r.ref; }), ms: ms,
+                     shown: details.filter(Boolean).map(function (d) { return {path: d[0], title: d[1]}; })});
+    });
+  }
+
+  function record(result) {
+    result.files = registry.loaded.slice();
+    result.failed = registry.failed.slice();
+    last = result;
+    return result;
+  }
+
+  function summary(q, mode, total, page, pages) {
+    if (!total) return "لا توجد نتائج لـ«" + q + "».";
+    var range = pages > 1 ? " (الصفحة " + number(page) + " من " + number(pages) + ")" : "";
+    var lead = mode === "any" ? "لا توجد مقالات فيها كل كلمات البحث معًا؛ هذه مقالات فيها بعضها. " : "";
+    return lead + "عدد النتائج: " + number(total) + range + ".";
+  }
+
+  // The entity and tag pages whose name (or an alias) is exactly the query's words.
+  function namedPages(terms) {
+    if (!terms.length) return Promise.resolve([]);
+    var key = terms.slice().sort().join(" ");
+    return registry.get("pages", 0, "search/pages.js").then(function (pages) {
+      return (pages || []).filter(function (page) {
+        return page[4].some(function (names) { return names.slice().sort().join(" ") === key; });
+      });
+    });
+  }
+
+  function pageItem(page) {
+    var li = document.createElement("li");
+    li.className = "named " + page[2];
+    var a = document.createElement("a");
+    a.href = base + page[0];
+    a.textContent = page[1];
+    li.append(a, document.createTextNode(": " + page[3] + (page[2] === "tag" ? " (وسم)" : "")));
+    return li;
+  }
+
+  function resultItem(doc, marks) {
     var li = document.createElement("li");
     li.className = "item";
     var h = document.createElement("h2");
     var a = document.createElement("a");
     a.href = base + doc[0];
-    a.textContent = doc[1];
+    highlight(a, doc[1], marks);
     h.appendChild(a);
     var meta = document.createElement("p");
     meta.className = "meta";
     meta.textContent = [doc[2], doc[3]].filter(Boolean).join(" · ");
     var snippet = document.createElement("p");
     snippet.className = "summary";
-    highlight(snippet, doc[4], stems);
+    highlight(snippet, doc[4], marks);
     li.append(h, meta, snippet);
     return li;
   }
 
-  // Marks the words of the snippet whose stem the query holds; text only, never markup.
-  function highlight(element, text, stems) {
-    text.split(/(\s+)/u).forEach(function (part) {
-      var word = arshifText.words(part)[0];
-      if (word && stems.has(arshifText.stem(word.toLowerCase()))) {
+  // The words to mark: the query's terms and words as typed, each with any proclitics and the article before it.
+  function markSet(parsed, terms) {
+    var set = new Set(terms);
+    parsed.words.concat(parsed.prefixes).forEach(function (w) { set.add(w); });
+    parsed.phrases.forEach(function (ph) { ph.forEach(function (w) { if (!text.isStopWord(w)) set.add(w); }); });
+    return {words: set, prefixes: parsed.prefixes};
+  }
+
+  var CLITICS = /^(?:[وف]?[بك]?ال|[وف]?لل|[وف]?[بكل]|[وف])/u;
+
+  function marked(word, marks) {
+    var candidates = [word], m = word.match(CLITICS);
+    if (m) {
+      var rest = word.slice(m[0].length);
+      candidates.push(rest, text.article + rest);
+      if (m[0].length > 1 && !/ال$/u.test(m[0])) candidates.push(word.slice(1));
+    }
+    if (word.startsWith(text.article)) candidates.push(word.slice(2));
+    return candidates.some(function (c) {
+      return c.length > 1 && (marks.words.has(c) || marks.prefixes.some(function (p) { return c.startsWith(p); }));
+    });
+  }
+
+  // Whole words only: a run of letters (with their marks) is marked when it is one of the query's words.
+  function highlight(element, value, marks) {
+    String(value).split(/([\p{L}\p{N}\p{M}\u0640\u200c\u200d]+)/u).forEach(function (part, i) {
+      var word = i % 2 === 1 ? text.words(part)[0] : null;
+      if (word && marked(word, marks)) {
         var mark = document.createElement("mark");
         mark.textContent = part;
         element.appendChild(mark);
-      } else {
+      } else if (part) {
         element.appendChild(document.createTextNode(part));
       }
     });
   }
 
-  input.value = queryText();  // once: a reader may be typing while the shards load
-  // The form submits as a plain GET to this page (?q=...): it works from file://, where
-  // history.pushState is refused, and every search is a link that can be shared.
-  loadScript(base + "search/manifest.js");
+  function linkWith(changes) {
+    var p = params();
+    Object.keys(changes).forEach(function (key) { if (changes[key] === null) p.delete(key); else p.set(key, changes[key]); });
+    if (!("page" in changes)) p.delete("page");
+    return "?" + p.toString();
+  }
+
+  function link(label, changes, current) {
+    var a = document.createElement(current ? "strong" : "a");
+    if (!current) a.href = linkWith(changes);
+    a.textContent = label;
+    return a;
+  }
+
+  function drawPager(page, pages) {
+    pager.textContent = "";
+    pager.hidden = pages < 2;
+    if (pages < 2) return;
+    if (page > 1) pager.appendChild(link("→ السابقة", {page: String(page - 1)}));
+    var where = document.createElement("span");
+    where.textContent = " الصفحة " + number(page) + " من " + number(pages) + " ";
+    pager.appendChild(where);
+    if (page < pages) pager.appendChild(link("التالية ←", {page: String(page + 1)}));
+  }
+
+  /* Narrowing: years at once (document numbers are in date order), sources, tags and
+     entities when the reader opens the panel (each its own small file). */
+  function drawNarrowing(refs) {
+    var p = params();
+    narrow.hidden = !refs.length && !FACETS.some(function (f) { return p.get(f[0]); }) && !p.get("year");
+    narrowBody.textContent = "";
+    var order = document.createElement("p");
+    order.append("الترتيب: ", link("الأكثر صلة", {sort: null}, p.get("sort") !== "date"), " · ",
+                 link("الأحدث أولًا", {sort: "date"}, p.get("sort") === "date"));
+    narrowBody.appendChild(order);
+    var years = engine.m.years.map(function (y) {
+      var n = refs.filter(function (r) { return r.ref >= y[1] && r.ref <= y[2]; }).length;
+      return [String(y[0]), y[0] ? number(y[0]) : "دون تاريخ", n];
+    }).filter(function (y) { return y[2]; }).reverse();
+    narrowBody.appendChild(facetList("السنة", "year", years));
+    if (!narrow.open) return;
+    FACETS.forEach(function (f) {
+      var holder = document.createElement("div");
+      narrowBody.appendChild(holder);
+      engine.facet(f[0]).then(function (facet) {
+        if (!facet) { holder.textContent = "تعذر تحميل search/f/" + f[0] + ".js"; return; }
+        var counted = facet.values.map(function (v, i) {
+          var n = 0;
+          refs.forEach(function (r) { if (facet.docs[i].has(r.ref)) n += 1; });
+          return [v[0], v[1], n];
+        }).filter(function (v) { return v[2] || v[0] === p.get(f[0]); });
+        counted.sort(function (a, b) { return b[2] - a[2]; });
+        holder.appendChild(facetList(f[1], f[0], counted.slice(0, FACET_SHOWN)));
+      });
+    });
+  }
+
+  function facetList(title, key, values) {
+    var p = params(), box = document.createElement("div");
+    box.className = "facet";
+    var h = document.createElement("h3");
+    h.textContent = title;
+    var ul = document.createElement("ul");
+    values.forEach(function (v) {
+      var li = document.createElement("li"), current = p.get(key) === v[0];
+      li.append(link(v[1] + " (" + number(v[2]) + ")", current ? {} : (function () { var c = {}; c[key] = v[0]; return c; })(), current));
+      if (current) li.append(" ", link("× إلغاء", (function () { var c = {}; c[key] = null; return c; })()));
+      ul.appendChild(li);
+    });
+    box.append(h, ul);
+    return box;
+  }
+
+  narrow.addEventListener("toggle", function () { if (narrow.open && last && last.refs) drawNarrowing(last.refs.map(function (ref) { return {ref: ref}; })); });
+
+  // For the tests and the benchmark: run a query in this page, read the last result.
+  window.arshifSearch = {
+    run: function (q) {
+      var url = new URL(window.location.href);
+      url.searchParams.set("q", q);
+      url.searchParams.delete("page");
+      try { history.replaceState(null, "", url.toString()); } catch (e) { /* file:// may refuse */ }
+      input.value = q;
+      setState("loading");
+      return run(q);
+    },
+    last: function () { return last; }
+  };
+  window.addEventListener("unhandledrejection", function (event) {
+    console.error(event.reason);
+    fail("تعذر إجراء البحث بسبب خطأ غير متوقع.");
+  });
+  start();
 })();

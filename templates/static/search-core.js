@@ -1,0 +1,295 @@
+/* The search engine in the browser (and in node for the tests): loads the index parts a
+   query needs, builds a lunr.Index of just those terms, and lets lunr.js run the query.
+   The parts are written by arshif/search.py; their weights are the whole archive's, so
+   lunr scores exactly as against one index of everything (tests/test_search_equivalence.py).
+   Every file is a plain script calling ARSHIF_SEARCH.<kind>(key, data): from file://,
+   fetch and XHR fail, a <script> element does not. */
+(function (root) {
+  "use strict";
+  var lunr = root.lunr, text = root.arshifText;
+  var TERMINAL = "0123456789ABCDEFGHIJKLMNOPQRSTUV", CONTINUE = "WXYZabcdefghijklmnopqrstuvwxyz-_";
+  var DIGIT = {};
+  for (var d = 0; d < 32; d++) { DIGIT[TERMINAL.charCodeAt(d)] = d; DIGIT[CONTINUE.charCodeAt(d)] = d + 32; }
+  var MAX_WORDS = 32;  // a pasted paragraph is searched by its first words
+  var MAX_PREFIX_PARTS = 64;
+  var QUOTES = /["«»“”„]/;
+
+  function now() { return typeof performance !== "undefined" ? performance.now() : Date.now(); }
+
+  // arshif.search.varints, read back
+  function decode(str) {
+    var out = [], n = 0;
+    for (var i = 0; i < str.length; i++) {
+      var v = DIGIT[str.charCodeAt(i)];
+      if (v < 32) { out.push(n * 32 + v); n = 0; } else { n = n * 32 + (v - 32); }
+    }
+    return out;
+  }
+
+  /* The files: one pending promise per file, settled by its script's call or its error. */
+  function Registry(fetchScript) {
+    this.fetchScript = fetchScript;  // (path, onerror) -> runs the file
+    this.waiting = {};
+    this.data = {};
+    this.failed = [];
+    this.loaded = [];
+  }
+  Registry.prototype.get = function (kind, key, path) {
+    var id = kind + ":" + key, self = this;
+    if (!this.waiting[id]) {
+      this.waiting[id] = new Promise(function (resolve) {
+        self.data[id] = {resolve: resolve};
+        self.fetchScript(path, function () {
+          if (self.failed.indexOf(path) < 0) self.failed.push(path);
+          resolve(undefined);
+        });
+        self.loaded.push(path);
+      });
+    }
+    return this.waiting[id];
+  };
+  Registry.prototype.arrive = function (kind, key, value) {
+    var slot = this.data[kind + ":" + key];
+    if (slot && slot.resolve) { slot.resolve(value); slot.resolve = null; }
+  };
+  Registry.prototype.api = function () {
+    var self = this, api = {};
+    ["manifest", "part", "positions", "docs", "facet", "pages"].forEach(function (kind) {
+      api[kind] = kind === "manifest" ? function (m) { self.arrive("manifest", 0, m); } : function (key, value) { self.arrive(kind, key, value); };
+    });
+    return api;
+  };
+
+  function SearchIndex(registry, manifest) {
+    this.r = registry;
+    this.m = manifest;
+    this.parts = {};
+    this.queryMs = 0;  // time spent building indexes and running lunr (not loading)
+    var self = this;
+    text.setLookup(function (word) { return self.lookup(word); });
+  }
+
+  SearchIndex.prototype.partOf = function (key) {
+    var firsts = this.m.firsts, lo = 0, hi = firsts.length - 1;
+    while (lo < hi) {  // the last part whose first key is <= key
+      var mid = (lo + hi + 1) >> 1;
+      if (firsts[mid] <= key) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
+
+  SearchIndex.prototype.loadParts = function (numbers) {
+    var self = this;
+    return Promise.all(Array.from(new Set(numbers)).map(function (n) {
+      return self.r.get("part", n, "search/t/" + n + ".js").then(function (part) { if (part) self.parts[n] = part; });
+    }));
+  };
+
+  // What the index knows of a word (see arshif.search.Analyser.lookup): its term, null for a
+  // common word, false if the archive does not hold it (or its part is not here).
+  SearchIndex.prototype.lookup = function (word) {
+    var part = this.parts[this.partOf(word)];
+    if (!part) return false;
+    if (Object.prototype.hasOwnProperty.call(part.x, word)) {
+      var code = part.x[word];
+      return code === 0 ? null : text.fromLexiconCode(word, code);
+    }
+    return Object.prototype.hasOwnProperty.call(part.p, word) ? word : false;
+  };
+
+  SearchIndex.prototype.posting = function (term) {
+    var part = this.parts[this.partOf(term)];
+    return part && Object.prototype.hasOwnProperty.call(part.p, term) ? part.p[term] : undefined;
+  };
+
+  // Loads what the words need (their parts, their readings' parts, then their terms' parts); returns their terms.
+  SearchIndex.prototype.resolve = function (words) {
+    var self = this, first = [];
+    words.forEach(function (w) { [w].concat(text.readings(w)).forEach(function (c) { first.push(self.partOf(c)); }); });
+    return this.loadParts(first).then(function () {
+      var terms = words.map(text.queryTerm);
+      return self.loadParts(terms.filter(Boolean).map(function (t) { return self.partOf(t); })).then(function () { return terms; });
+    });
+  };
+
+  // A prefix search: the article and proclitics typed before it are set aside; every part that may hold a term starting with it is loaded.
+  SearchIndex.prototype.prefixTerms = function (prefix) {
+    var self = this, p = prefix.replace(/^[وف]?(?:ال|بال|كال|لل)(?=..)/u, "");
+    var from = this.partOf(p), to = this.partOf(p + "\uffff"), numbers = [];
+    if (to - from >= MAX_PREFIX_PARTS) return Promise.resolve({prefix: p, terms: [], tooShort: true});
+    for (var n = from; n <= to; n++) numbers.push(n);
+    return this.loadParts(numbers).then(function () {
+      var terms = [];
+      numbers.forEach(function (n) {
+        var part = self.parts[n];
+        if (part) Object.keys(part.p).forEach(function (t) { if (t.startsWith(p)) terms.push(t); });
+      });
+      return {prefix: p, terms: terms};
+    });
+  };
+
+  // A lunr.Index of the given terms, with the whole archive's weights.
+  SearchIndex.prototype.index = function (terms) {
+    var self = this, fields = this.m.fields, scale = this.m.scale;
+    var sorted = Array.from(new Set(terms)).filter(function (t) { return self.posting(t) !== undefined; }).sort();
+    var inverted = {}, vectors = {};
+    sorted.forEach(function (term, i) {
+      var posting = {_index: i};
+      fields.forEach(function (f) { posting[f] = {}; });
+      var nums = decode(self.posting(term)), at = 0;
+      while (at < nums.length) {
+        var field = fields[nums[at++]], count = nums[at++], ref = 0;
+        for (var k = 0; k < count; k++) {
+          ref += nums[at++];
+          posting[field][ref] = {};
+          var key = field + "/" + ref;
+          (vectors[key] || (vectors[key] = [])).push(i, nums[at++] / scale);
+        }
+      }
+      inverted[term] = posting;
+    });
+    var fieldVectors = {};
+    Object.keys(vectors).forEach(function (key) { fieldVectors[key] = new lunr.Vector(vectors[key]); });
+    return new lunr.Index({invertedIndex: inverted, fieldVectors: fieldVectors, tokenSet: lunr.TokenSet.fromArray(sorted),
+                           fields: fields, pipeline: lunr.Pipeline.load(this.m.pipeline)});
+  };
+
+  // Positions of a term: {field index: {ref: [positions]}}
+  SearchIndex.prototype.positions = function (term) {
+    var self = this, n = this.partOf(term);
+    return this.r.get("positions", n, "search/p/" + n + ".js").then(function (part) {
+      var found = {};
+      if (!part || !Object.prototype.hasOwnProperty.call(part, term)) return found;
+      var nums = decode(part[term]), at = 0;
+      while (at < nums.length) {
+        var field = nums[at++], count = nums[at++], ref = 0, refs = found[field] = {};
+        for (var k = 0; k < count; k++) {
+          ref += nums[at++];
+          var many = nums[at++];
+          refs[ref] = nums.slice(at, at + many);
+          at += many;
+        }
+      }
+      return found;
+    });
+  };
+
+  SearchIndex.prototype.details = function (refs) {
+    var self = this, per = this.m.docsPerFile;
+    var numbers = Array.from(new Set(refs.map(function (ref) { return Math.floor(ref / per); })));
+    return Promise.all(numbers.map(function (n) { return self.r.get("docs", n, "search/d/" + n + ".js"); })).then(function (files) {
+      var byNumber = {};
+      numbers.forEach(function (n, i) { byNumber[n] = files[i]; });
+      return refs.map(function (ref) { var file = byNumber[Math.floor(ref / per)]; return file ? file[ref % per] : undefined; });
+    });
+  };
+
+  SearchIndex.prototype.facet = function (kind) {
+    return this.r.get("facet", kind, "search/f/" + kind + ".js").then(function (data) {
+      if (!data) return undefined;
+      var docs = data.docs.map(function (deltas) {
+        var refs = new Set(), ref = 0;
+        deltas.forEach(function (d) { ref += d; refs.add(ref); });
+        return refs;
+      });
+      return {values: data.values, docs: docs};
+    });
+  };
+
+  /* The reader's query: words (all required), "exact phrases", -excluded words, prefix*.
+     Anything else (colons, brackets, lunr's ~ and ^) is text: words are what letters make. */
+  function parse(query) {
+    var items = [], pieces = String(query).split(QUOTES);
+    pieces.forEach(function (piece, i) {
+      if (i % 2 === 1 && i < pieces.length - 1) {  // inside a pair of quotes
+        var phrase = text.words(piece);
+        if (phrase.length) items.push({kind: phrase.length > 1 ? "phrase" : "word", words: phrase});
+        return;
+      }
+      piece.split(/\s+/u).forEach(function (raw) {
+        raw = raw.replace(/[~^][0-9]*$/u, "");  // lunr's fuzzy and boost marks: the word is searched as typed
+        var ws = text.words(raw);
+        if (!ws.length) return;
+        if (/^[-\u2212\u2013]/u.test(raw)) items.push({kind: "excluded", words: ws});
+        else if (/[\p{L}\p{N}]\*+$/u.test(raw)) {
+          if (ws.length > 1) items.push({kind: "word", words: ws.slice(0, -1)});
+          items.push({kind: "prefix", words: ws.slice(-1)});
+        } else items.push({kind: "word", words: ws});
+      });
+    });
+    var parsed = {words: [], excluded: [], phrases: [], prefixes: [], truncated: false}, count = 0;
+    items.forEach(function (item) {
+      if (count + item.words.length > MAX_WORDS) { parsed.truncated = true; return; }
+      count += item.words.length;
+      if (item.kind === "phrase") parsed.phrases.push(item.words);
+      else if (item.kind === "prefix") parsed.prefixes.push(item.words[0]);
+      else if (item.kind === "excluded") parsed.excluded.push.apply(parsed.excluded, item.words);
+      else parsed.words.push.apply(parsed.words, item.words);
+    });
+    return parsed;
+  }
+
+  function phraseOk(positionsByTerm, phrase, ref) {
+    // phrase: [{term, offset}]; some field where each term sits at start + offset
+    var fieldsToTry = [0, 4];
+    for (var fi = 0; fi < fieldsToTry.length; fi++) {
+      var f = fieldsToTry[fi], lists = [], missing = false;
+      for (var i = 0; i < phrase.length; i++) {
+        var at = positionsByTerm[phrase[i].term][f];
+        if (!at || !at[ref]) { missing = true; break; }
+        lists.push(new Set(at[ref]));
+      }
+      if (missing) continue;
+      var firstPositions = Array.from(lists[0]);
+      for (var s = 0; s < firstPositions.length; s++) {
+        var start = firstPositions[s] - phrase[0].offset, all = true;
+        for (var j = 1; j < phrase.length && all; j++) all = lists[j].has(start + phrase[j].offset);
+        if (all) return true;
+      }
+    }
+    return false;
+  }
+
+  // Runs a parsed query: every word required (mode "all"), or any of them ("any").
+  SearchIndex.prototype.run = function (parsed, mode) {
+    var self = this, phraseWords = [];
+    parsed.phrases.forEach(function (p) { phraseWords.push.apply(phraseWords, p); });
+    var positive = parsed.words.concat(phraseWords);
+    return Promise.all([this.resolve(positive), this.resolve(parsed.excluded),
+                        Promise.all(parsed.prefixes.map(function (p) { return self.prefixTerms(p); }))]).then(function (got) {
+      var terms = got[0], excludedTerms = got[1], prefixes = got[2];
+      var allTerms = terms.concat(excludedTerms).filter(Boolean);
+      prefixes.forEach(function (p) { allTerms.push.apply(allTerms, p.terms); });
+      var started = now(), index = self.index(allTerms), Q = lunr.Query;
+      var presence = mode === "all" ? Q.presence.REQUIRED : Q.presence.OPTIONAL;
+      // common words never reach lunr: its pipeline would drop them, and a required clause
+      // left with no term makes lunr.js fail (or match nothing)
+      var results = index.query(function (q) {
+        positive.forEach(function (w, i) { if (terms[i]) q.term(w, {presence: presence}); });
+        prefixes.forEach(function (p) { q.term(p.prefix, {presence: presence, wildcard: Q.wildcard.TRAILING, usePipeline: false}); });
+        parsed.excluded.forEach(function (w, i) { if (excludedTerms[i]) q.term(w, {presence: Q.presence.PROHIBITED}); });
+      });
+      self.queryMs += now() - started;
+      var usable = positive.length && terms.some(Boolean) || prefixes.some(function (p) { return p.terms.length; });
+      if (!usable) results = [];
+      var phrases = mode === "all" ? parsed.phrases.map(function (p, i) {
+        var offset = 0;
+        for (var k = 0; k < i; k++) offset += parsed.phrases[k].length;
+        var start = parsed.words.length + offset;
+        return p.map(function (w, j) { return {term: terms[start + j], offset: j}; }).filter(function (x) { return x.term; });
+      }).filter(function (p) { return p.length > 1; }) : [];
+      if (!phrases.length) return {results: results, terms: terms.filter(Boolean)};
+      var needed = Array.from(new Set([].concat.apply([], phrases.map(function (p) { return p.map(function (x) { return x.term; }); }))));
+      return Promise.all(needed.map(function (t) { return self.positions(t); })).then(function (lists) {
+        var byTerm = {};
+        needed.forEach(function (t, i) { byTerm[t] = lists[i]; });
+        results = results.filter(function (r) { return phrases.every(function (p) { return phraseOk(byTerm, p, r.ref); }); });
+        return {results: results, terms: terms.filter(Boolean)};
+      });
+    });
+  };
+
+  var api = {decode: decode, Registry: Registry, SearchIndex: SearchIndex, parse: parse, MAX_WORDS: MAX_WORDS};
+  root.arshifSearchCore = api;
+  if (typeof module !== "undefined") module.exports = api;
+})(typeof window !== "undefined" ? window : globalThis);
