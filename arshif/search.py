@@ -109,8 +109,9 @@ class Analyser:
     @cached_property
     def lexicon(self) -> dict[str, int]:
         """The words whose term is not the word itself, as the browser reads them: 0 = a common word."""
+        terms = self.terms
         return {w: (0 if b is None else lexicon_code(w, b)) for w, b in self.base.items()
-                if b != w and w not in COMMON_WORDS}
+                if b != w and w not in COMMON_WORDS and w not in terms}
 
     def index_term(self, word: str) -> str | None:
         return self.base[word]
@@ -118,10 +119,12 @@ class Analyser:
     def lookup(self, word: str) -> str | None:
         """What the browser knows of a word once its part is loaded: its term, None if it is
         a common word, False if the archive does not hold it."""
+        if word in self.terms:  # a term first: بواخر is ب + واخر (ships), though واخر alone reads و + آخر
+            return word
         if word in self.lexicon:
             code = self.lexicon[word]
             return None if code == 0 else from_lexicon_code(word, code)
-        return word if word in self.terms else False
+        return False
 
     def query_term(self, word: str) -> str | None:
         """A reader's word: its term if the archive holds it, else the first reading that it holds."""
@@ -166,7 +169,7 @@ def build_index(docs: list[SearchDoc], analyser: Analyser) -> Index:
     count = len(docs)
     denominators = []  # K1 * (1 - B + B * length / average), for each field and document, as lunr writes it
     for field_lengths in lengths:
-        average = sum(field_lengths) / count if count else 1
+        average = (sum(field_lengths) / count if count else 0) or 1  # an empty field: no term needs it
         denominators.append([K1 * (1 - B + B * (length / average)) for length in field_lengths])
     terms = set().union(*found)
     postings = {term: _coded_postings(term, found, count, denominators) for term in terms}

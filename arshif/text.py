@@ -167,8 +167,11 @@ COMMON_WORDS = frozenset(normalise(w) for w in """
 #   - a conjunction (و ف) or preposition (ب ل; ك only before the article): the rest is at
 #     least as frequent in the archive as the whole word, and the whole word does not
 #     itself take the article (الوادي, البعيد, الفعالية say وادي, بعيد, فعالية are words);
-#   - the article: the bare word occurs (twice at least, and not 50 times rarer), so
-#     الكهرباء and كهرباء meet, but التزام (a verbal noun, not ال + تزام) stays whole.
+#   - the article: the bare word occurs (twice at least, and not 50 times rarer), and the
+#     word does not take the article itself, so الكهرباء and كهرباء meet, but التزام (a
+#     verbal noun, not ال + تزام) and ألوان (الألوان: colours, not ال + وان) stay whole;
+#   - one conjunction, one preposition, never a conjunction after a preposition
+#     (بوروسيا is Borussia, not ب + و + روسيا).
 # No suffix is stripped: طالبان, السيولة, العبادي, حزمة stay what they are.
 # A word the archive does not hold (only a query has those) takes the first reading, in
 # the order of `readings`, that the archive holds; the browser does the same with the
@@ -187,14 +190,20 @@ def _clitic_ok(counts, word: str, rest: str) -> bool:
 
 
 def _strip_conjunction(word: str, counts) -> str:
-    if word[:1] in CONJUNCTIONS and len(word) - 1 >= MIN_BASE and _clitic_ok(counts, word, word[1:]):
-        return word[1:]
+    rest = word[1:]
+    if word[:1] in CONJUNCTIONS and len(rest) >= MIN_BASE and _clitic_ok(counts, word, rest):
+        # one conjunction only: in وفتحت the ف belongs to فتحت
+        if not (rest[0] in CONJUNCTIONS and len(rest) - 1 >= MIN_BASE and _clitic_ok(counts, rest, rest[1:])):
+            return rest
     return word
 
 
 def _strip_preposition(word: str, counts) -> str:
     for rest in preposition_rests(word):
-        if _clitic_ok(counts, word, rest):
+        # no conjunction or second preposition follows a preposition: بوروسيا (Borussia) is
+        # not ب + و + روسيا, so لبوروسيا is ل + بوروسيا
+        if (_clitic_ok(counts, word, rest) and _strip_conjunction(rest, counts) == rest
+                and not any(_clitic_ok(counts, rest, again) for again in preposition_rests(rest))):
             return rest
     return word
 
@@ -211,8 +220,10 @@ def preposition_rests(word: str) -> list[str]:
 
 
 def _strip_article(word: str, counts) -> str:
-    rest = word[2:]
-    if word.startswith(ARTICLE) and len(rest) >= MIN_BASE and _count(counts, rest) >= 2 and _count(counts, rest) * 50 >= _count(counts, word):
+    """الكهرباء -> كهرباء; not ألوان (normalised الوان), which takes the article itself: الألوان."""
+    rest, n = word[2:], _count(counts, word)
+    if (word.startswith(ARTICLE) and len(rest) >= MIN_BASE and _count(counts, rest) >= 2 and _count(counts, rest) * 50 >= n
+            and _count(counts, ARTICLE + word) * 20 <= n):
         return rest
     return word
 
@@ -229,7 +240,6 @@ def readings(word: str) -> list[str]:
     without its conjunction, then its preposition, then the article; then with the article."""
     if not word or not ("\u0621" <= word[0] <= "\u064a"):
         return []
-    found = []
     stages = [word]
     if word[0] in CONJUNCTIONS and len(word) - 1 >= MIN_BASE:
         stages.append(word[1:])
@@ -238,9 +248,8 @@ def readings(word: str) -> list[str]:
     for stage in list(stages):
         if stage.startswith(ARTICLE) and len(stage) - 2 >= MIN_BASE:
             stages.append(stage[2:])
-    found = stages[1:]
-    found += [ARTICLE + stage for stage in stages if not stage.startswith(ARTICLE)]
-    return list(dict.fromkeys(found))
+    found = stages[1:] + [ARTICLE + stage for stage in stages if not stage.startswith(ARTICLE)]
+    return [reading for reading in dict.fromkeys(found) if reading != word]
 
 
 def lexicon_code(word: str, base: str) -> int:

@@ -79,3 +79,16 @@ def corpus_site(corpus_archive, tmp_path_factory) -> Path:
 
 def no_problems() -> Problems:
     return Problems()
+
+
+@pytest.fixture(scope="session")
+def corpus_search(corpus_archive):
+    """The corpus as the index step sees it: (archive, search documents, analyser)."""
+    from arshif.load import load_archive
+    from arshif.pipeline import enrich
+    from arshif.search import Analyser, search_docs
+
+    problems = Problems()
+    archive = enrich(load_archive(corpus_archive, problems), problems)
+    docs = search_docs(archive)
+    return archive, docs, Analyser(docs)

@@ -1,6 +1,7 @@
 """Write tests/data/search_vectors.json: real corpus words, each in every kind of spelling
-variant, with the search token arshif.text gives it. Run it again only when the stemmer
-changes on purpose; the tests then hold Python and JavaScript to the new tokens.
+variant, with what arshif.text makes of it (its normalised words, the readings of the first)
+and the index term the 2,000-article corpus gives it. Run it again only when the analyser
+changes on purpose; the tests then hold Python and JavaScript to the new answers.
 
     .venv/bin/python tests/make_search_vectors.py
 """
@@ -12,7 +13,11 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from arshif.text import COMMON_WORDS, normalise, stem, tokens
+from arshif.errors import Problems
+from arshif.load import load_archive
+from arshif.pipeline import enrich
+from arshif.search import Analyser, search_docs
+from arshif.text import COMMON_WORDS, normalise, readings, tokens
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "articles"
@@ -56,20 +61,55 @@ def variants(word: str) -> dict[str, str]:
     return found
 
 
+# The faults the analyser must not make (names cut, unrelated words merged), and letters
+# other than Arabic: each is a vector of its own.
+EXTRA = (
+    ("٢٠٢١", "arabic-indic digits"), ("۲۰۲۱", "extended arabic-indic digits"), ("2021", "latin digits"),
+    ("Tu", "latin upper case"), ("NATO", "latin upper case"), ("ٱلقدس", "alef wasla"), ("آذار", "alef madda"),
+    ("هٰذا", "dagger alef"), ("مسئول", "hamza on ya"), ("مسؤول", "hamza on waw"),
+    ("Путин", "cyrillic"), ("ПУТИН", "cyrillic upper case"), ("путин", "cyrillic"), ("Éric", "accented latin"),
+    ("ÉRIC", "accented latin upper case"), ("Müller", "accented latin"), ("Ελλάδα", "greek"),
+    *((w, "name or word not to cut") for w in (
+        "بوتين", "لبنان", "كورونا", "طالبان", "وزارة", "بوتان", "بروناي", "بطالة", "طالب", "السيولة", "السيول",
+        "العبادي", "العبادة", "حزمة", "حزم", "فكرة", "واحد", "بعيد", "فيصل", "كمال", "لجنة", "التزام", "الالتزام")),
+    *((w, "with and without the article") for w in ("الكهرباء", "كهرباء", "الفيضانات", "فيضانات", "الكورونا", "كورونا")),
+)
+
+
+def corpus_analyser() -> Analyser:
+    problems = Problems()
+    archive = enrich(load_archive(CORPUS_ARCHIVE(), problems), problems)
+    return Analyser(search_docs(archive))
+
+
+def CORPUS_ARCHIVE() -> Path:
+    """An archive folder over the corpus, made in a temporary folder (never in the repo)."""
+    import os
+    import shutil
+    import tempfile
+    root = Path(tempfile.mkdtemp()) / "archive"
+    (root / "content").mkdir(parents=True)
+    os.symlink(CORPUS, root / "seeds")
+    shutil.copy(CORPUS.parent / "metadata.csv", root / "content" / "metadata.csv")
+    return root
+
+
+def vector(written: str, kind: str, analyser: Analyser) -> list:
+    words = tokens(written)
+    first = words[0] if words else ""
+    return [written, words, readings(first), analyser.query_term(first) if first else None, kind]
+
+
 def main() -> None:
+    analyser = corpus_analyser()
     vectors = []
     for word in frequent_words():
         for kind, written in variants(word).items():
-            [token] = [stem(w) for w in tokens(written)] or [""]
-            vectors.append([written, token, kind])
-    vectors += [[w, stem(tokens(w)[0]), kind] for w, kind in (
-        ("٢٠٢١", "arabic-indic digits"), ("۲۰۲۱", "extended arabic-indic digits"), ("2021", "latin digits"),
-        ("Tu", "latin upper case"), ("NATO", "latin upper case"), ("ٱلقدس", "alef wasla"), ("آذار", "alef madda"),
-        ("هٰذا", "dagger alef"), ("مسئول", "hamza on ya"), ("مسؤول", "hamza on waw"),
-    )]
+            vectors.append(vector(written, kind, analyser))
+    vectors += [vector(w, kind, analyser) for w, kind in EXTRA]
     path = HERE / "data" / "search_vectors.json"
     lines = ",\n".join(json.dumps(v, ensure_ascii=False) for v in vectors)
-    path.write_text(f"[\n{lines}\n]\n", encoding="utf-8")  # [word, token, kind], one a line
+    path.write_text(f"[\n{lines}\n]\n", encoding="utf-8")  # [written, words, readings, term on the corpus, kind], one a line
     print(f"{len(vectors)} vectors -> {path}")
 
 

@@ -51,7 +51,7 @@
     });
     var found = stages.slice(1);
     stages.forEach(function (stage) { if (!stage.startsWith(ARTICLE)) found.push(ARTICLE + stage); });
-    return Array.from(new Set(found));
+    return Array.from(new Set(found)).filter(function (reading) { return reading !== word; });
   }
 
   function fromLexiconCode(word, code) {

@@ -90,11 +90,12 @@
   SearchIndex.prototype.lookup = function (word) {
     var part = this.parts[this.partOf(word)];
     if (!part) return false;
+    if (Object.prototype.hasOwnProperty.call(part.p, word)) return word;  // a term first, as in Python
     if (Object.prototype.hasOwnProperty.call(part.x, word)) {
       var code = part.x[word];
       return code === 0 ? null : text.fromLexiconCode(word, code);
     }
-    return Object.prototype.hasOwnProperty.call(part.p, word) ? word : false;
+    return false;
   };
 
   SearchIndex.prototype.posting = function (term) {
