@@ -281,6 +281,7 @@
   function facetList(title, key, values) {
     var p = params(), box = document.createElement("div");
     box.className = "facet";
+    box.setAttribute("data-facet", key);
     var h = document.createElement("h3");
     h.textContent = title;
     var ul = document.createElement("ul");
