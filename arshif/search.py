@@ -15,6 +15,7 @@ Files (every one a plain script handing its data to `ARSHIF_SEARCH`, so file:// 
                        becomes its base (وبروسيا -> روسيا), so the browser reads it alike
   search/p/N.js        the same range's word positions in headlines and bodies: "phrases"
   search/d/N.js        what a result shows, DOCS_PER_FILE documents a file
+  search/x/REF.js      the start of one article's text, to cut its snippet from
   search/f/KIND.js     the documents of each source, tag and entity: narrowing results
   search/pages.js      the entity and tag pages a query may name
 Documents are numbered oldest first (undated first), so a number range is a date range.
@@ -41,7 +42,7 @@ K1, B = 1.2, 0.75  # lunr's BM25 parameters
 WEIGHT_SCALE = 1000  # lunr keeps three decimals; weights are written as integers of thousandths
 PIPELINE_LABELS = ("arshif-normalise-v2", "arshif-stopwords-v2", "arshif-base-v2")
 DOCS_PER_FILE = 16
-SUMMARY_SHOWN = 160  # characters of each article shown (and highlighted) under a result
+SNIPPET_TEXT = 3000  # characters of each article the page may cut a result's snippet from
 MIN_PART_BYTES = 4096
 MANIFEST_PATH = "search/manifest.js"
 TEXT_DATA_PATH = "assets/arshif-text-data.js"
@@ -66,8 +67,13 @@ class SearchDoc:
 
     def detail(self) -> list:
         a = self.article
-        first = a.paragraphs[0].text if a.paragraphs else ""
-        return [a.path, a.title, self.date_text, self.source_name, shorten(a.summary or first, SUMMARY_SHOWN)]
+        return [a.path, a.title, self.date_text, self.source_name]
+
+    def snippet_text(self) -> str:
+        """The text a result's snippet is cut from, around the words found: the curators'
+        summary, then the body, up to SNIPPET_TEXT characters."""
+        a = self.article
+        return shorten("\n".join([a.summary, *(p.text for p in a.paragraphs)]).strip(), SNIPPET_TEXT)
 
 
 def search_docs(archive: Archive) -> list[SearchDoc]:
@@ -289,6 +295,8 @@ def search_files(archive: Archive) -> Iterator[tuple[str, str]]:
         yield f"search/t/{number}.js", _script("part", number, {"x": lexicon, "p": postings})
         positions = {term: index.positions[term] for term in postings if term in index.positions}
         yield f"search/p/{number}.js", _script("positions", number, positions)
+    for doc in docs:  # one file each: a page of results loads ten of them
+        yield f"search/x/{doc.ref}.js", _script("text", doc.ref, doc.snippet_text())
     for start in range(0, len(docs), DOCS_PER_FILE):
         yield f"search/d/{start // DOCS_PER_FILE}.js", _script("docs", start // DOCS_PER_FILE,
                                                                [d.detail() for d in docs[start : start + DOCS_PER_FILE]])

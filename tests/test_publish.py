@@ -90,7 +90,7 @@ def test_unpacked_snapshot_browses_and_searches(tmp_path, browser):  # noqa: F81
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     browse_home_to_article_and_back(page, (folder / "index.html").as_uri())
     page.goto((folder / "search.html").as_uri() + "?q=بوتين")
-    page.wait_for_function("() => window.arshifSearch && window.arshifSearch.done()")
+    page.wait_for_selector("html[data-search=done]")
     assert page.locator("#search-results li").count() >= 2
     assert page.errors == []
 

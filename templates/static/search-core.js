@@ -54,7 +54,7 @@
   };
   Registry.prototype.api = function () {
     var self = this, api = {};
-    ["manifest", "part", "positions", "docs", "facet", "pages"].forEach(function (kind) {
+    ["manifest", "part", "positions", "docs", "facet", "pages", "text"].forEach(function (kind) {
       api[kind] = kind === "manifest" ? function (m) { self.arrive("manifest", 0, m); } : function (key, value) { self.arrive(kind, key, value); };
     });
     return api;
@@ -183,6 +183,11 @@
       numbers.forEach(function (n, i) { byNumber[n] = files[i]; });
       return refs.map(function (ref) { var file = byNumber[Math.floor(ref / per)]; return file ? file[ref % per] : undefined; });
     });
+  };
+
+  SearchIndex.prototype.texts = function (refs) {
+    var self = this;
+    return Promise.all(refs.map(function (ref) { return self.r.get("text", ref, "search/x/" + ref + ".js"); }));
   };
 
   SearchIndex.prototype.facet = function (kind) {

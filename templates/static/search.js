@@ -114,12 +114,13 @@
     var page = Math.min(Math.max(parseInt(p.get("page") || "1", 10) || 1, 1), pages);
     var slice = refs.slice((page - 1) * PER_PAGE, page * PER_PAGE);
     var marks = markSet(parsed, terms);
-    return Promise.all([engine.details(slice.map(function (r) { return r.ref; })), namedPages(terms)]).then(function (got) {
-      var details = got[0];
+    var shown = slice.map(function (r) { return r.ref; });
+    return Promise.all([engine.details(shown), namedPages(terms), engine.texts(shown)]).then(function (got) {
+      var details = got[0], texts = got[2];
       list.textContent = "";
       named.textContent = "";
       got[1].forEach(function (page) { named.appendChild(pageItem(page)); });
-      details.forEach(function (doc) { if (doc) list.appendChild(resultItem(doc, marks)); });
+      details.forEach(function (doc, i) { if (doc) list.appendChild(resultItem(doc, texts[i] || "", marks)); });
       var failed = registry.failed.filter(function (path) { return path !== "search/manifest.js"; });
       if (failed.length) notes.push("تعذر تحميل جزء من فهرس البحث (" + failed.join("، ") + ")؛ النتائج من الأجزاء الأخرى.");
       status.textContent = summary(q, mode, refs.length, page, pages) + (notes.length ? " " + notes.join(" ") : "");
@@ -166,7 +167,7 @@
     return li;
   }
 
-  function resultItem(doc, marks) {
+  function resultItem(doc, body, marks) {
     var li = document.createElement("li");
     li.className = "item";
     var h = document.createElement("h2");
@@ -179,7 +180,7 @@
     meta.textContent = [doc[2], doc[3]].filter(Boolean).join(" · ");
     var snippet = document.createElement("p");
     snippet.className = "summary";
-    highlight(snippet, doc[4], marks);
+    highlight(snippet, snippetOf(body, marks), marks);
     li.append(h, meta, snippet);
     return li;
   }
@@ -190,6 +191,18 @@
     parsed.words.concat(parsed.prefixes).forEach(function (w) { set.add(w); });
     parsed.phrases.forEach(function (ph) { ph.forEach(function (w) { if (!text.isStopWord(w)) set.add(w); }); });
     return {words: set, prefixes: parsed.prefixes};
+  }
+
+  // About SNIPPET_WORDS words of the text around the first word the query found (the start when none).
+  var SNIPPET_WORDS = 36;
+  function snippetOf(body, marks) {
+    var words = body.split(/\s+/u).filter(Boolean), at = 0;
+    for (var i = 0; i < words.length; i++) {
+      var w = text.words(words[i])[0];
+      if (w && marked(w, marks)) { at = i; break; }
+    }
+    var from = Math.max(0, at - Math.floor(SNIPPET_WORDS / 3)), to = Math.min(words.length, from + SNIPPET_WORDS);
+    return (from > 0 ? "… " : "") + words.slice(from, to).join(" ") + (to < words.length ? " …" : "");
   }
 
   var CLITICS = /^(?:[وف]?[بك]?ال|[وف]?لل|[وف]?[بكل]|[وف])/u;
