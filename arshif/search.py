@@ -26,20 +26,19 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter, defaultdict
-from itertools import groupby
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
 from .dates import count_articles, digits, gregorian_text
+from . import postings
 from .model import Archive, Article, entity_path, tag_path
+from .postings import CONTINUE, TERMINAL, WEIGHT_SCALE, Words, read_words, varints  # noqa: F401  (the format, for tests)
 from .text import COMMON_WORDS, base_form, from_lexicon_code, lexicon_code, readings, shorten, text_core_for_js, tokens
 
 FIELDS = (("t", 10), ("n", 3), ("g", 3), ("s", 2), ("b", 1))  # headline, entity names, tags, source, body
 PHRASE_FIELDS = (0, 4)  # positions are kept for the headline and the body
-K1, B = 1.2, 0.75  # lunr's BM25 parameters
-WEIGHT_SCALE = 1000  # lunr keeps three decimals; weights are written as integers of thousandths
 PIPELINE_LABELS = ("arshif-normalise-v2", "arshif-stopwords-v2", "arshif-base-v2")
 DOCS_PER_FILE = 16
 SNIPPET_TEXT = 3000  # characters of each article the page may cut a result's snippet from
@@ -58,12 +57,12 @@ class SearchDoc:
     tag_names: str
     entity_ids: tuple[str, ...]
 
-    @cached_property
-    def words(self) -> tuple[tuple[str, ...], ...]:
+    @property
+    def words(self) -> tuple[list[str], ...]:
         """Each field's normalised words, common words included (they count in positions)."""
         a = self.article
-        return (tuple(tokens(a.title)), tuple(tokens(self.names)), tuple(tokens(self.tag_names)),
-                tuple(tokens(self.source_name)), tuple(tokens(" ".join(p.text for p in a.paragraphs))))
+        return (tokens(a.title), tokens(self.names), tokens(self.tag_names), tokens(self.source_name),
+                tokens(" ".join(p.text for p in a.paragraphs)))
 
     def detail(self) -> list:
         a = self.article
@@ -95,11 +94,7 @@ class Analyser:
     """How the archive's words become index terms: the text core's base forms, with the
     archive's own word counts deciding doubtful clitics (see arshif.text.base_form)."""
 
-    def __init__(self, docs: list[SearchDoc]):
-        counts = Counter()
-        for doc in docs:
-            for words in doc.words:
-                counts.update(words)
+    def __init__(self, counts: dict[str, int]):
         self.base = {}  # word of the archive -> its term, or None for a common word
         for word in sorted(counts):
             if word in COMMON_WORDS:
@@ -107,6 +102,14 @@ class Analyser:
             else:
                 base = base_form(word, counts)
                 self.base[word] = None if base in COMMON_WORDS else base
+
+    @classmethod
+    def of(cls, docs: list[SearchDoc]) -> "Analyser":
+        counts = Counter()
+        for doc in docs:
+            for words in doc.words:
+                counts.update(words)
+        return cls(counts)
 
     @cached_property
     def terms(self) -> frozenset[str]:
@@ -145,111 +148,28 @@ class Analyser:
 
 @dataclass(frozen=True)
 class Index:
-    """The whole archive's lunr index: for each term, its postings, written as varints
-    (field, documents, then ref delta and weight in thousandths for each), and the positions
-    of its words in headlines and bodies (field, documents, then ref delta, count, positions)."""
+    """The whole archive's lunr index: each term's postings (field, documents, then ref delta
+    and weight in thousandths for each) and the positions of its words in headlines and
+    bodies (field, documents, then ref delta, count, positions), as varints."""
 
     postings: dict[str, str]
     positions: dict[str, str]
     documents: int
 
 
-def build_index(docs: list[SearchDoc], analyser: Analyser) -> Index:
-    """lunr's Builder, computed directly: term frequencies, field lengths, idf, BM25 weights."""
-    found = [defaultdict(list) for _ in FIELDS]  # field -> term -> [ref, tf, ref, tf...], refs ascending
-    where = {f: defaultdict(list) for f in PHRASE_FIELDS}  # field -> term -> [(ref, positions)]
-    lengths = [[0] * len(docs) for _ in FIELDS]
-    term_of = analyser.base.get
-    for doc in docs:
-        ref = doc.ref
-        for f, words in enumerate(doc.words):
-            terms = list(map(term_of, words))
-            frequencies = Counter(terms)
-            frequencies.pop(None, None)
-            lengths[f][ref] = len(terms) - terms.count(None)
-            in_field = found[f]
-            for term, tf in frequencies.items():
-                in_field[term] += (ref, tf)
-            if f in where:
-                _add_positions(where[f], ref, terms)
-    count = len(docs)
-    denominators = []  # K1 * (1 - B + B * length / average), for each field and document, as lunr writes it
-    for field_lengths in lengths:
-        average = (sum(field_lengths) / count if count else 0) or 1  # an empty field: no term needs it
-        denominators.append([K1 * (1 - B + B * (length / average)) for length in field_lengths])
-    terms = set().union(*found)
-    postings = {term: _coded_postings(term, found, count, denominators) for term in terms}
-    positions = {term: _coded_positions(term, where) for term in set().union(*where.values())}
-    return Index(postings, positions, count)
+def analyse(docs: list[SearchDoc]) -> tuple[Words, Analyser]:
+    """Read every document's words once, as numbers, and decide each distinct word's term."""
+    words = read_words((doc.words for doc in docs), len(FIELDS), len(docs))
+    return words, Analyser(dict(zip(words.vocabulary, words.counts.tolist())))
 
 
-def _add_positions(where: dict, ref: int, terms: list) -> None:
-    """Each term's positions in one field of one document, grouped by a sort and written
-    as varints by map (both in C) rather than word by word."""
-    keyed = [t or "" for t in terms]
-    order = sorted(range(len(keyed)), key=keyed.__getitem__)
-    code = _CODES.__getitem__ if len(keyed) < len(_CODES) else _varint
-    for term, group in groupby(order, keyed.__getitem__):
-        if term:
-            at = list(group)
-            where[term].append((ref, len(at), "".join(map(code, at))))
-
-
-def _coded_postings(term: str, found: list[dict], count: int, denominators: list[list[float]]) -> str:
-    rows = [in_field.get(term) for in_field in found]
-    with_term = sum(len(r) for r in rows if r) // 2  # lunr counts a document once for each field that holds the term
-    idf = math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5)))
-    numbers = []
-    for f, row in enumerate(rows):
-        if not row:
-            continue
-        numbers += (f, len(row) // 2)
-        previous, boost, denominator, k = 0, FIELDS[f][1], denominators[f], K1 + 1
-        for at in range(0, len(row), 2):
-            ref, tf = row[at], row[at + 1]
-            score = idf * (k * tf) / (denominator[ref] + tf)
-            score *= boost
-            numbers += (ref - previous, round(round(score, 3) * WEIGHT_SCALE))  # round(score, 3): lunr.py's Builder
-            previous = ref
-    return varints(numbers)
-
-
-def _coded_positions(term: str, where: dict) -> str:
-    """field, documents, then for each: ref delta, count, positions (absolute: as short as deltas here)."""
-    text = []
-    for f, in_field in where.items():
-        rows = in_field.get(term)
-        if not rows:
-            continue
-        text.append(varints((f, len(rows))))
-        previous = 0
-        for ref, n, at in rows:
-            text += (varints((ref - previous, n)), at)
-            previous = ref
-    return "".join(text)
-
-
-# Whole numbers as text, five bits a character: a character of TERMINAL ends a number, one
-# of CONTINUE carries five more bits before it. JSON-safe, and a third of decimal's size.
-TERMINAL = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
-CONTINUE = "WXYZabcdefghijklmnopqrstuvwxyz-_"
-
-
-def _varint(n: int) -> str:
-    text = TERMINAL[n & 31]
-    n >>= 5
-    while n:
-        text = CONTINUE[n & 31] + text
-        n >>= 5
-    return text
-
-
-_CODES = [_varint(n) for n in range(1 << 15)]
-
-
-def varints(numbers: list[int]) -> str:
-    codes = _CODES
-    return "".join([codes[n] if n < 32768 else _varint(n) for n in numbers])
+def build_index(docs: list[SearchDoc], analyser: Analyser, words: Words | None = None) -> Index:
+    """lunr's Builder, computed on arrays (arshif.postings)."""
+    if words is None:
+        words = read_words((doc.words for doc in docs), len(FIELDS), len(docs))
+    term_of_word = [analyser.index_term(w) for w in words.vocabulary]
+    built = postings.build(words, term_of_word, [boost for _, boost in FIELDS], PHRASE_FIELDS)
+    return Index(dict(zip(built.terms, built.postings)), {t: p for t, p in zip(built.terms, built.positions) if p}, len(docs))
 
 
 def _sort_key(key: str) -> bytes:
@@ -288,8 +208,8 @@ def _parts(index: Index, analyser: Analyser) -> tuple[list[str], list[tuple[dict
 def search_files(archive: Archive) -> Iterator[tuple[str, str]]:
     """Every file of the search, as (path in the site, text)."""
     docs = search_docs(archive)
-    analyser = Analyser(docs)
-    index = build_index(docs, analyser)
+    words, analyser = analyse(docs)
+    index = build_index(docs, analyser, words)
     firsts, parts = _parts(index, analyser)
     for number, (lexicon, postings) in enumerate(parts):
         yield f"search/t/{number}.js", _script("part", number, {"x": lexicon, "p": postings})

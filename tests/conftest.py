@@ -91,4 +91,4 @@ def corpus_search(corpus_archive):
     problems = Problems()
     archive = enrich(load_archive(corpus_archive, problems), problems)
     docs = search_docs(archive)
-    return archive, docs, Analyser(docs)
+    return archive, docs, Analyser.of(docs)

@@ -79,7 +79,7 @@ EXTRA = (
 def corpus_analyser() -> Analyser:
     problems = Problems()
     archive = enrich(load_archive(CORPUS_ARCHIVE(), problems), problems)
-    return Analyser(search_docs(archive))
+    return Analyser.of(search_docs(archive))
 
 
 def CORPUS_ARCHIVE() -> Path:
