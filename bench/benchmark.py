@@ -806,8 +806,10 @@ def _draw_topics(rng: random.Random, headlines, vocabulary: Counter, count: int)
 
 
 def _phrase_ok(norms: list[str], vocabulary: Counter) -> bool:
-    """At least two words that are neither common nor short; no numbers; no proclitic glued to a known word."""
+    """At least two words that are neither common nor short, and neither end a common word (a phrase
+    as someone would type it: not «أشعة الشمس في»); no numbers; no proclitic glued to a known word."""
     return (sum(1 for w in norms if w not in COMMON_WORDS and len(w) >= 3) >= 2
+            and norms[0] not in COMMON_WORDS and norms[-1] not in COMMON_WORDS
             and not any(w.isdigit() or not clean_word(w, vocabulary) for w in norms))
 
 
@@ -1013,7 +1015,8 @@ def arrange_copies(folder: Path, header: list[str], rows: list[dict], articles: 
 
 # Times arshif's index step alone, in a fresh process held to one core: the archive is loaded
 # and enriched as the build does (not timed), then every search file is made, one after the
-# other. Prints one line of JSON.
+# other. Prints one line of JSON: `bytes` counts the files under search/ (the index), as the
+# size does; `other_bytes` the rest (the text core's data under assets/).
 INDEX_TIMING = textwrap.dedent(
     """
     import json, os, sys, time
@@ -1030,8 +1033,10 @@ INDEX_TIMING = textwrap.dedent(
     loaded = time.perf_counter()
     files = list(search_files(archive))
     done = time.perf_counter()
+    index = [len(text.encode("utf-8")) for path, text in files if path.startswith("search/")]
     print(json.dumps({"load_seconds": loaded - started, "seconds": done - loaded, "files": len(files),
-                      "bytes": sum(len(text.encode("utf-8")) for _, text in files)}))
+                      "bytes": sum(index), "search_files": len(index),
+                      "other_bytes": sum(len(text.encode("utf-8")) for path, text in files if not path.startswith("search/"))}))
     """
 )
 
@@ -1244,10 +1249,10 @@ def browser_missing() -> str | None:
 # Notes, on the page's own clock, each value documentElement.dataset.search takes.
 MARKS_SCRIPT = """(() => {
   const marks = window.__searchMarks = [];
-  new MutationObserver(() => marks.push([document.documentElement.dataset.search, performance.now()]))
+  new MutationObserver(() => document.documentElement && marks.push([document.documentElement.dataset.search, performance.now()]))
     .observe(document, {subtree: true, attributes: true, attributeFilter: ["data-search"]});
 })();"""
-FINISHED = "() => ['done', 'error'].includes(document.documentElement.dataset.search)"
+FINISHED = "() => !!document.documentElement && ['done', 'error'].includes(document.documentElement.dataset.search)"
 RESULT_FIELDS = """r => r && ({total: r.total, mode: r.mode, ms: r.ms, files: (r.files || []).length,
   shown: (r.shown || []).map(s => ({path: s.path, title: s.title}))})"""
 
@@ -1359,7 +1364,7 @@ def compare_file_with_http(site: Path, http: dict, file: dict) -> None:
     for over_http, from_file in zip(http["runs"], file["runs"]):
         listed = [p for p in over_http.get("files", []) if (site / p).is_file()]
         from_file["bytes_from_http_list"] = sum((site / p).stat().st_size for p in listed)
-        from_file["same_files_as_http"] = sorted(listed) == sorted(from_file.get("files", []))
+        from_file["same_files_as_http"] = sorted(listed) == sorted(p for p in from_file.get("files", []) if (site / p).is_file())
         same += from_file["same_files_as_http"]
     file["same_files_as_http"] = same
     done = [r["bytes_from_http_list"] for r in file["runs"] if r.get("state") == "done"]
