@@ -44,12 +44,12 @@ def read_words(documents: Iterable[tuple[list[str], ...]], fields: int, size: in
     ids = defaultdict(count().__next__)
     number = ids.__getitem__
     chunks: list[list[np.ndarray]] = [[] for _ in range(fields)]
-    lengths = [np.zeros(size, dtype=np.int64) for _ in range(fields)]
+    lengths = [np.zeros(size, dtype=np.int32) for _ in range(fields)]
     for ref, words_by_field in enumerate(documents):
         for f, words in enumerate(words_by_field):
-            chunks[f].append(np.fromiter(map(number, words), dtype=np.int64, count=len(words)))
+            chunks[f].append(np.fromiter(map(number, words), dtype=np.int32, count=len(words)))
             lengths[f][ref] = len(words)
-    arrays = [np.concatenate(c) if c else np.zeros(0, dtype=np.int64) for c in chunks]
+    arrays = [np.concatenate(c) if c else np.zeros(0, dtype=np.int32) for c in chunks]
     vocabulary = list(ids)
     counts = np.bincount(np.concatenate(arrays), minlength=len(vocabulary)) if vocabulary else np.zeros(0, dtype=np.int64)
     return Words(vocabulary, counts, arrays, lengths)
@@ -62,56 +62,78 @@ class Postings:
     positions: list[str]  # term -> varints: field, documents, then ref delta, count, positions ("" when none)
 
 
+BUCKET_ENTRIES = 1_000_000  # words handled at once: the arrays of one bucket of terms stay small
+
+
 def build(words: Words, term_of_word: list[str | None], boosts: list[int], phrase_fields: tuple[int, ...]) -> Postings:
-    """The index of every document: what lunr.py's Builder computes, written as varints."""
+    """The index of every document: what lunr.py's Builder computes, written as varints.
+    Terms are handled a bucket at a time (a range of term ids) and arrays are int32, so
+    memory grows with the archive's words, not with the work done on them."""
     terms = sorted({t for t in term_of_word if t}, key=lambda t: t.encode("utf-16-be"))
     term_id = {t: i for i, t in enumerate(terms)}
-    tid_of_word = np.array([term_id[t] if t else -1 for t in term_of_word] or [0], dtype=np.int64)
+    tid_of_word = np.array([term_id[t] if t else -1 for t in term_of_word] or [0], dtype=np.int32)
     documents, nfields = len(words.lengths[0]) if words.lengths else 0, len(boosts)
-    keys, entries = [], []
-    field_lengths = []
+    fields = []  # per field: (term ids, documents, positions) of the words that are not common words
     for f in range(nfields):
-        tids = tid_of_word[words.fields[f]] if len(words.fields[f]) else np.zeros(0, dtype=np.int64)
-        docs = np.repeat(np.arange(documents, dtype=np.int64), words.lengths[f])
+        tids = tid_of_word[words.fields[f]] if len(words.fields[f]) else np.zeros(0, dtype=np.int32)
+        docs = np.repeat(np.arange(documents, dtype=np.int32), words.lengths[f])
+        starts = np.repeat((np.cumsum(words.lengths[f]) - words.lengths[f]).astype(np.int32), words.lengths[f])
+        at = np.arange(len(tids), dtype=np.int32) - starts  # positions count the common words too
         kept = tids >= 0
-        field_lengths.append(np.bincount(docs[kept], minlength=documents))
-        keys.append((tids[kept] * nfields + f) * documents + docs[kept])
-        if f in phrase_fields:
-            starts = np.repeat(np.cumsum(words.lengths[f]) - words.lengths[f], words.lengths[f])
-            at = np.arange(len(tids), dtype=np.int64) - starts  # positions count the common words too
-            entries.append((tids[kept], np.full(int(kept.sum()), phrase_fields.index(f)), docs[kept], at[kept]))
-    unique, tf = np.unique(np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64), return_counts=True)
-    postings = _postings(unique, tf, len(terms), documents, field_lengths, boosts)
-    positions = _positions(entries, len(terms), phrase_fields)
+        fields.append((tids[kept], docs[kept], at[kept] if f in phrase_fields else None))
+    denominators = np.zeros((nfields, max(documents, 1)))
+    for f, (_, docs, _) in enumerate(fields):
+        lengths = np.bincount(docs, minlength=documents)
+        average = (lengths.sum() / documents if documents else 0) or 1  # an empty field: no term needs it
+        denominators[f, :documents] = K1 * (1 - B + B * (lengths / average))  # lunr's order of operations
+    postings, positions = [""] * len(terms), [""] * len(terms)
+    buckets = max(1, sum(len(t) for t, _, _ in fields) // BUCKET_ENTRIES)
+    step = -(-len(terms) // buckets) if terms else 1
+    for low in range(0, len(terms), step):
+        chosen = [(t >= low) & (t < low + step) for t, _, _ in fields]
+        keys = [(t[c].astype(np.int64) * nfields + f) * documents + d[c] for f, ((t, d, _), c) in enumerate(zip(fields, chosen))]
+        unique, tf = np.unique(np.concatenate(keys), return_counts=True)
+        for term, text in _postings(unique, tf, documents, denominators, boosts).items():
+            postings[term] = text
+        entries = [(t[c], np.full(int(c.sum()), phrase_fields.index(f), dtype=np.int32), d[c], a[c])
+                   for f, ((t, d, a), c) in enumerate(zip(fields, chosen)) if a is not None]
+        for term, text in _positions(entries, phrase_fields).items():
+            positions[term] = text
     return Postings(terms, postings, positions)
 
 
-def _postings(unique: np.ndarray, tf: np.ndarray, nterms: int, documents: int, field_lengths, boosts) -> list[str]:
+def _postings(unique: np.ndarray, tf: np.ndarray, documents: int, denominators: np.ndarray, boosts) -> dict[int, str]:
     nfields = len(boosts)
-    tid, rest = np.divmod(unique, nfields * documents)
-    field, doc = np.divmod(rest, documents)
-    with_term = np.bincount(tid, minlength=nterms)  # lunr counts a document once for each field holding the term
-    idf = np.array([math.log(1 + abs((documents - n + 0.5) / (n + 0.5))) for n in with_term.tolist()])
-    denominators = np.zeros((nfields, max(documents, 1)))
-    for f, lengths in enumerate(field_lengths):
-        average = (lengths.sum() / documents if documents else 0) or 1  # an empty field: no term needs it
-        denominators[f, :documents] = K1 * (1 - B + B * (lengths / average))
-    score = idf[tid] * ((K1 + 1) * tf) / (denominators[field, doc] + tf)  # lunr's order of operations
+    tid, rest = (a.astype(np.int32) for a in np.divmod(unique, nfields * documents))
+    field, doc = (a.astype(np.int32) for a in np.divmod(rest, documents))
+    del rest
+    present, first = np.unique(tid, return_index=True)
+    with_term = np.diff(np.append(first, len(tid)))  # lunr counts a document once for each field holding the term
+    idf_of = np.array([math.log(1 + abs((documents - n + 0.5) / (n + 0.5))) for n in with_term.tolist()])
+    idf = np.repeat(idf_of, with_term)  # entries are sorted by term
+    score = idf * ((K1 + 1) * tf) / (denominators[field, doc] + tf)  # lunr's order of operations
     score *= np.array(boosts, dtype=np.float64)[field]
     weights = _thousandths(score)
+    del score
     # the numbers, in order: per (term, field) a header [field, documents], then [ref delta, weight] per document
     group = np.concatenate(([True], (tid[1:] != tid[:-1]) | (field[1:] != field[:-1]))) if len(tid) else np.zeros(0, bool)
-    group_index = np.cumsum(group) - 1
-    previous = np.concatenate(([0], doc[:-1]))
-    delta = np.where(group, doc, doc - previous)
-    entry_at = np.arange(len(tid)) * 2 + (group_index + 1) * 2
-    flat = np.zeros(len(tid) * 2 + int(group.sum()) * 2, dtype=np.int64)
+    groups = int(group.sum())
+    group_index = (np.cumsum(group) - 1).astype(np.int32)
+    delta = doc.copy()
+    delta[1:] -= doc[:-1]
+    delta[group] = doc[group]  # the first of each (term, field) counts from 0
+    entry_at = np.arange(0, len(tid) * 2, 2, dtype=np.int32) + (group_index + 1) * 2
+    flat = np.zeros(len(tid) * 2 + groups * 2, dtype=np.int32)
     flat[entry_at], flat[entry_at + 1] = delta, weights
+    del delta, weights
     group_at = entry_at[group] - 2
+    del entry_at
     flat[group_at] = field[group]
-    flat[group_at + 1] = np.bincount(group_index, minlength=int(group.sum()))
-    term_starts = group_at[np.concatenate(([True], tid[group][1:] != tid[group][:-1]))] if len(tid) else group_at
-    return _split(flat, term_starts, tid[group], nterms)
+    flat[group_at + 1] = np.bincount(group_index, minlength=groups)
+    group_tids = tid[group]
+    del tid, field, doc, group, group_index
+    term_starts = group_at[np.concatenate(([True], group_tids[1:] != group_tids[:-1]))] if len(group_tids) else group_at
+    return _split(flat, term_starts, group_tids)
 
 
 def _thousandths(score: np.ndarray) -> np.ndarray:
@@ -125,20 +147,23 @@ def _thousandths(score: np.ndarray) -> np.ndarray:
     return weights
 
 
-def _positions(entries, nterms: int, phrase_fields: tuple[int, ...]) -> list[str]:
+def _positions(entries, phrase_fields: tuple[int, ...]) -> dict[int, str]:
     """[field, documents, then ref delta, count, positions for each] for each phrase field holding the term."""
     if not entries:
-        return [""] * nterms
+        return {}
     tid, fi, doc, at = (np.concatenate(parts) for parts in zip(*entries))
-    order = np.lexsort((at, doc, fi, tid))
-    tid, fi, doc, at = tid[order], fi[order], doc[order], at[order]
+    entries.clear()
     if not len(tid):
-        return [""] * nterms
+        return {}
+    # each field's entries are already in (document, position) order: a stable sort by (term, field) does the rest
+    order = np.argsort(tid * 2 + fi, kind="stable")
+    tid, fi, doc, at = tid[order], fi[order], doc[order], at[order]
+    del order
     new_field = np.concatenate(([True], (tid[1:] != tid[:-1]) | (fi[1:] != fi[:-1])))
     new_doc = new_field | np.concatenate(([False], doc[1:] != doc[:-1]))
     field_index, doc_index = np.cumsum(new_field) - 1, np.cumsum(new_doc) - 1
     at_flat = np.arange(len(tid)) + (doc_index + 1) * 2 + (field_index + 1) * 2
-    flat = np.zeros(len(tid) + int(new_doc.sum()) * 2 + int(new_field.sum()) * 2, dtype=np.int64)
+    flat = np.zeros(len(tid) + int(new_doc.sum()) * 2 + int(new_field.sum()) * 2, dtype=np.int32)
     flat[at_flat] = at
     doc_at = at_flat[new_doc] - 2
     doc_first = doc[new_doc]
@@ -151,23 +176,22 @@ def _positions(entries, nterms: int, phrase_fields: tuple[int, ...]) -> list[str
     flat[field_at + 1] = np.bincount(np.cumsum(doc_of_field_start) - 1, minlength=len(field_at))
     field_tid = tid[new_field]
     term_starts = field_at[np.concatenate(([True], field_tid[1:] != field_tid[:-1]))]
-    return _split(flat, term_starts, field_tid, nterms)
+    return _split(flat, term_starts, field_tid)
 
 
-def _split(flat: np.ndarray, term_starts: np.ndarray, group_tids: np.ndarray, nterms: int) -> list[str]:
-    """The varint text of `flat`, cut where each term's numbers start; "" for a term with none."""
+def _split(flat: np.ndarray, term_starts: np.ndarray, group_tids: np.ndarray) -> dict[int, str]:
+    """The varint text of `flat`, cut where each term's numbers start: term id -> its text."""
+    size = len(flat)
     text, offsets = varints_with_offsets(flat)
-    bounds = offsets[np.append(term_starts, len(flat))].tolist()
+    del flat
+    bounds = offsets[np.append(term_starts, size)].tolist()
     present = np.unique(group_tids).tolist()
-    found = [""] * nterms
-    for i, term in enumerate(present):
-        found[term] = text[bounds[i] : bounds[i + 1]]
-    return found
+    return {term: text[bounds[i] : bounds[i + 1]] for i, term in enumerate(present)}
 
 
 def varints_with_offsets(numbers: np.ndarray) -> tuple[str, np.ndarray]:
     """All the numbers as one varint text, and where each number starts in it (plus the end)."""
-    numbers = np.asarray(numbers, dtype=np.int64)
+    numbers = np.asarray(numbers)
     if not len(numbers):
         return "", np.zeros(1, dtype=np.int64)
     widest = max(1, -(-int(numbers.max()).bit_length() // 5))
