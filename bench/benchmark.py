@@ -1584,9 +1584,10 @@ def bench_search(args: argparse.Namespace, main_set: SearchSet,
                 print(f"    arshif: {index_line(ours['index'], len(search_set.articles))}", flush=True)
                 if playwright:
                     engine = Engine("arshif", search_set.out, "arshifSearch", lambda p: p.startswith("search/"))
-                    ours.update(measure_engine(playwright, engine, ("http", "file"), queries, pairs,
-                                               Judge(search_set.texts())))
-                    page_size = page_size or ours["page"].get("page_size")
+                    with _carry_on(ours, "arshif"):
+                        ours.update(measure_engine(playwright, engine, ("http", "file"), queries, pairs,
+                                                   Judge(search_set.texts())))
+                        page_size = page_size or ours["page"].get("page_size")
             report["sets"][search_set.key] = {"articles": len(search_set.articles), "role": search_set.role,
                                               "archive": str(search_set.archive), "arshif_site": str(search_set.out)}
             if pagefind is None:
@@ -1606,13 +1607,24 @@ def bench_search(args: argparse.Namespace, main_set: SearchSet,
                 engine = Engine("Pagefind", site, "benchSearch", pagefind_data_file, f"&n={size}")
                 # query time and heap with Pagefind in the page's own thread, as arshif runs
                 page_engine = Engine("Pagefind", site, "benchSearch", pagefind_data_file, f"&n={size}&worker=0")
-                theirs.update(measure_engine(playwright, engine, ("http",), queries, pairs, Judge(search_set.texts()),
-                                             page_engine))
+                with _carry_on(theirs, "Pagefind"):
+                    theirs.update(measure_engine(playwright, engine, ("http",), queries, pairs, Judge(search_set.texts()),
+                                                 page_engine))
     finally:
         if playwright_manager:
             playwright_manager.__exit__(None, None, None)
     report["table"] = search_table(report)
     return report
+
+
+@contextmanager
+def _carry_on(figures: dict, engine: str):
+    """A measurement that breaks is noted (status "failed") and the benchmark goes on with the next."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - an hour-long run should still print what it has
+        figures["status"], figures["error"] = "failed", f"{type(error).__name__}: {error}"
+        print(f"    {engine}: the browser measurement FAILED: {figures['error']}", flush=True)
 
 
 def _sync_playwright():
