@@ -59,6 +59,7 @@ def read_words(documents: Iterable[tuple[list[str], ...]], fields: int, size: in
 class Postings:
     terms: list[str]  # sorted as JavaScript compares strings
     postings: list[str]  # term -> varints: field, documents, then ref delta and weight for each
+    documents_with: list[int]  # term -> lunr's count of documents holding it (once for each field)
     positions: list[str]  # term -> varints: field, documents, then ref delta, count, positions ("" when none)
 
 
@@ -86,23 +87,23 @@ def build(words: Words, term_of_word: list[str | None], boosts: list[int], phras
         lengths = np.bincount(docs, minlength=documents)
         average = (lengths.sum() / documents if documents else 0) or 1  # an empty field: no term needs it
         denominators[f, :documents] = K1 * (1 - B + B * (lengths / average))  # lunr's order of operations
-    postings, positions = [""] * len(terms), [""] * len(terms)
+    postings, positions, documents_with = [""] * len(terms), [""] * len(terms), [0] * len(terms)
     buckets = max(1, sum(len(t) for t, _, _ in fields) // BUCKET_ENTRIES)
     step = -(-len(terms) // buckets) if terms else 1
     for low in range(0, len(terms), step):
         chosen = [(t >= low) & (t < low + step) for t, _, _ in fields]
         keys = [(t[c].astype(np.int64) * nfields + f) * documents + d[c] for f, ((t, d, _), c) in enumerate(zip(fields, chosen))]
         unique, tf = np.unique(np.concatenate(keys), return_counts=True)
-        for term, text in _postings(unique, tf, documents, denominators, boosts).items():
-            postings[term] = text
+        for term, (text, n) in _postings(unique, tf, documents, denominators, boosts).items():
+            postings[term], documents_with[term] = text, n
         entries = [(t[c], np.full(int(c.sum()), phrase_fields.index(f), dtype=np.int32), d[c], a[c])
                    for f, ((t, d, a), c) in enumerate(zip(fields, chosen)) if a is not None]
         for term, text in _positions(entries, phrase_fields).items():
             positions[term] = text
-    return Postings(terms, postings, positions)
+    return Postings(terms, postings, documents_with, positions)
 
 
-def _postings(unique: np.ndarray, tf: np.ndarray, documents: int, denominators: np.ndarray, boosts) -> dict[int, str]:
+def _postings(unique: np.ndarray, tf: np.ndarray, documents: int, denominators: np.ndarray, boosts) -> dict[int, tuple[str, int]]:
     nfields = len(boosts)
     tid, rest = (a.astype(np.int32) for a in np.divmod(unique, nfields * documents))
     field, doc = (a.astype(np.int32) for a in np.divmod(rest, documents))
@@ -133,7 +134,8 @@ def _postings(unique: np.ndarray, tf: np.ndarray, documents: int, denominators: 
     group_tids = tid[group]
     del tid, field, doc, group, group_index
     term_starts = group_at[np.concatenate(([True], group_tids[1:] != group_tids[:-1]))] if len(group_tids) else group_at
-    return _split(flat, term_starts, group_tids)
+    texts = _split(flat, term_starts, group_tids)
+    return {term: (texts[term], n) for term, n in zip(present.tolist(), with_term.tolist())}
 
 
 def _thousandths(score: np.ndarray) -> np.ndarray:

@@ -33,7 +33,7 @@ from typing import Iterator
 
 from .dates import count_articles, digits, gregorian_text
 from . import postings
-from .model import Archive, Article, entity_path, tag_path
+from .model import SEARCH_PATH, Archive, Article, entity_path, relative_url, tag_path
 from .postings import CONTINUE, TERMINAL, WEIGHT_SCALE, Words, read_words, varints  # noqa: F401  (the format, for tests)
 from .text import COMMON_WORDS, base_form, from_lexicon_code, lexicon_code, readings, shorten, text_core_for_js, tokens
 
@@ -66,13 +66,12 @@ class SearchDoc:
 
     def detail(self) -> list:
         a = self.article
-        return [a.path, a.title, self.date_text, self.source_name]
+        return [relative_url(SEARCH_PATH, a.path), a.title, self.date_text, self.source_name]
 
     def snippet_text(self) -> str:
-        """The text a result's snippet is cut from, around the words found: the curators'
-        summary, then the body, up to SNIPPET_TEXT characters."""
-        a = self.article
-        return shorten("\n".join([a.summary, *(p.text for p in a.paragraphs)]).strip(), SNIPPET_TEXT)
+        """The text a result's snippet is cut from, around the words found: the body as it
+        was indexed (so the words' positions point into it), up to SNIPPET_TEXT characters."""
+        return shorten("\n".join(p.text for p in self.article.paragraphs), SNIPPET_TEXT)
 
 
 def search_docs(archive: Archive) -> list[SearchDoc]:
@@ -95,6 +94,7 @@ class Analyser:
     archive's own word counts deciding doubtful clitics (see arshif.text.base_form)."""
 
     def __init__(self, counts: dict[str, int]):
+        self.documents_with: dict[str, int] = {}  # set when the index is built: how readings are chosen
         self.base = {}  # word of the archive -> its term, or None for a common word
         for word in sorted(counts):
             if word in COMMON_WORDS:
@@ -136,14 +136,22 @@ class Analyser:
         return False
 
     def query_term(self, word: str) -> str | None:
-        """A reader's word: its term if the archive holds it, else the first reading that it holds."""
+        """A reader's word: its term if the archive holds it, else, of the readings that it
+        holds, the one whose term the most documents hold (للبنان: لبنان rather than البنان)."""
         if word in COMMON_WORDS:
             return None
-        for candidate in (word, *readings(word)):
-            found = self.lookup(candidate)
-            if found is not False:
-                return found
-        return word
+        found = self.lookup(word)
+        if found is not False:
+            return found
+        best, most = word, -2
+        for candidate in readings(word):
+            term = self.lookup(candidate)
+            if term is False:
+                continue
+            weight = self.documents_with.get(term, 0) if term else -1
+            if weight > most:
+                best, most = term, weight
+        return best
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,7 @@ class Index:
     postings: dict[str, str]
     positions: dict[str, str]
     documents: int
+    documents_with: dict[str, int]  # lunr's count of the documents holding each term (once for each field)
 
 
 def analyse(docs: list[SearchDoc]) -> tuple[Words, Analyser]:
@@ -169,7 +178,10 @@ def build_index(docs: list[SearchDoc], analyser: Analyser, words: Words | None =
         words = read_words((doc.words for doc in docs), len(FIELDS), len(docs))
     term_of_word = [analyser.index_term(w) for w in words.vocabulary]
     built = postings.build(words, term_of_word, [boost for _, boost in FIELDS], PHRASE_FIELDS)
-    return Index(dict(zip(built.terms, built.postings)), {t: p for t, p in zip(built.terms, built.positions) if p}, len(docs))
+    index = Index(dict(zip(built.terms, built.postings)), {t: p for t, p in zip(built.terms, built.positions) if p}, len(docs),
+                  dict(zip(built.terms, built.documents_with)))
+    analyser.documents_with = index.documents_with
+    return index
 
 
 def _sort_key(key: str) -> bytes:
@@ -180,6 +192,8 @@ def _parts(index: Index, analyser: Analyser) -> tuple[list[str], list[tuple[dict
     """Cut the sorted keys (terms and lexicon words) into parts of about equal size: enough
     parts that the list of their first keys stays small, few enough bytes per part."""
     keys = sorted(set(index.postings) | set(analyser.lexicon), key=_sort_key)
+    if not keys:  # nothing to search (every word a common word): one empty part, so every lookup finds its file
+        return [""], [({}, {})]
     entries = {}
     total = 0
     for key in keys:
@@ -272,13 +286,13 @@ def _pages(archive: Archive, analyser: Analyser) -> list[list]:
         stats = archive.entity_stats.get(entity.id)
         if stats and stats.articles:
             names = [_terms(name, analyser) for name in (entity.name, *entity.aliases)]
-            pages.append([entity_path(entity.id), entity.name, "entity", count_articles(len(stats.articles), style),
+            pages.append([relative_url(SEARCH_PATH, entity_path(entity.id)), entity.name, "entity", count_articles(len(stats.articles), style),
                           [n for n in names if n]])
     counts = Counter(t for a in archive.articles for t in a.tag_ids)
     for tag in archive.tags:
         if counts[tag.id]:
             names = [n for n in (_terms(tag.name, analyser),) if n]
-            pages.append([tag_path(tag.id), tag.name, "tag", count_articles(counts[tag.id], style), names])
+            pages.append([relative_url(SEARCH_PATH, tag_path(tag.id)), tag.name, "tag", count_articles(counts[tag.id], style), names])
     return pages
 
 

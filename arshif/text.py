@@ -68,10 +68,10 @@ _FOLD.update({ord(d): str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")})
 
 
 def _letter_fold(ch: str) -> str | None:
-    """Case and accents, one character for one: Latin loses its accents and case (É, é -> e),
-    Greek and Cyrillic their case (П -> п). The same table runs in the browser, so a word
+    """Case and accents, one character for one: Latin and Greek lose their accents and case
+    (É, é -> e; Ί -> ι), Cyrillic its case (П -> п; й stays a letter of its own). The same table runs in the browser, so a word
     typed in any case finds the article (lunr.js would lower-case only the query)."""
-    if "\u00c0" <= ch <= "\u024f" or ch.isascii():
+    if "\u00c0" <= ch <= "\u03ff" or ch.isascii():
         base = unicodedata.normalize("NFD", ch)[0].lower()
         return base if len(base) == 1 and base.isalpha() and base != ch else None
     low = ch.lower()
@@ -82,6 +82,17 @@ for _code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x370, 0x400), *ra
     _folded = _letter_fold(chr(_code))
     if _folded and _code not in _FOLD:
         _FOLD[_code] = _folded
+_FOLD[ord("ς")] = "σ"  # Greek final sigma
+_FOLD.update({code: IGNORED for code in range(0x300, 0x370)})  # combining accents typed apart (e\u0301cole)
+# Hamza on its seat: مسؤول, مسئول and مسءول are one word (so are شؤون and شئون).
+_FOLD.update({ord("ؤ"): "ء", ord("ئ"): "ء"})
+# Persian letters that Arabic writes otherwise (روسیا, کرة), and the letters a PDF copy
+# leaves as presentation forms or full-width (ﻣﺮﺣﻠﺔ, ＡＢＣ): each to the one letter it shows.
+_FOLD.update({ord("ی"): "ي", ord("ک"): "ك", ord("ە"): "ه"})
+for _code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00), *range(0xFF01, 0xFF5F)]:
+    _shown = unicodedata.normalize("NFKC", chr(_code))
+    if len(_shown) == 1 and _shown != chr(_code) and _code not in _FOLD:
+        _FOLD[_code] = _FOLD.get(ord(_shown), _shown.lower() if _shown.isascii() else _shown)
 _FOLD_TABLE = str.maketrans(_FOLD)
 
 # A token: letters and digits (Arabic or Latin) and the ignored marks inside them.
@@ -195,8 +206,15 @@ def _count(counts, word: str) -> int:
 
 
 def _clitic_ok(counts, word: str, rest: str) -> bool:
+    """May a proclitic come off `word`, leaving `rest`? Only if the rest is a word of the
+    archive not much rarer than the whole, and the whole never behaves as a word itself:
+    it takes no article (الوادي) and no proclitic of the same kind before it (ووادي: no
+    conjunction before a conjunction; للبنان: no preposition before a preposition)."""
     n = _count(counts, word)
-    return _count(counts, rest) >= max(n, 1) and _count(counts, ARTICLE + word) * 20 <= n
+    if _count(counts, rest) * 4 < max(n, 1) or _count(counts, ARTICLE + word) * 20 > n:
+        return False
+    before = CONJUNCTIONS if word[0] in CONJUNCTIONS else PREPOSITIONS
+    return sum(_count(counts, clitic + word) for clitic in before) * 10 < max(n, 1)
 
 
 def _strip_conjunction(word: str, counts) -> str:
@@ -209,19 +227,19 @@ def _strip_conjunction(word: str, counts) -> str:
 
 
 def _strip_preposition(word: str, counts) -> str:
-    for rest in preposition_rests(word):
-        # no conjunction or second preposition follows a preposition: بوروسيا (Borussia) is
-        # not ب + و + روسيا, so لبوروسيا is ل + بوروسيا
-        if (_clitic_ok(counts, word, rest) and _strip_conjunction(rest, counts) == rest
-                and not any(_clitic_ok(counts, rest, again) for again in preposition_rests(rest))):
-            return rest
-    return word
+    # no conjunction or second preposition follows a preposition: بوروسيا (Borussia) is
+    # not ب + و + روسيا, so لبوروسيا is ل + بوروسيا; of two readings (للبنان: ل + البنان or
+    # ل + لبنان) the more frequent rest wins
+    rests = [rest for rest in preposition_rests(word)
+             if _clitic_ok(counts, word, rest) and _strip_conjunction(rest, counts) == rest
+             and not any(_clitic_ok(counts, rest, again) for again in preposition_rests(rest))]
+    return max(rests, key=lambda rest: _count(counts, rest)) if rests else word
 
 
 def preposition_rests(word: str) -> list[str]:
     """What may remain after a preposition: لل+X is ل + الX; ك only before the article."""
-    if word.startswith("لل") and len(word) - 2 >= MIN_BASE:
-        return [ARTICLE + word[2:]]
+    if word.startswith("لل") and len(word) - 2 >= 2:
+        return [ARTICLE + word[2:], word[1:]]  # ل + الكرملين (للحج: ل + الحج), or ل + لبنان
     if word[:1] in "بل" and not word.startswith(ARTICLE) and len(word) - 1 >= MIN_BASE:
         return [word[1:]]
     if word.startswith("كال") and len(word) - 3 >= MIN_BASE:
@@ -230,10 +248,10 @@ def preposition_rests(word: str) -> list[str]:
 
 
 def _strip_article(word: str, counts) -> str:
-    """الكهرباء -> كهرباء; not ألوان (normalised الوان), which takes the article itself: الألوان."""
+    """الكهرباء -> كهرباء, العراق -> عراق (when the bare word occurs at all); not ألوان
+    (normalised الوان), which takes the article itself: الألوان."""
     rest, n = word[2:], _count(counts, word)
-    if (word.startswith(ARTICLE) and len(rest) >= MIN_BASE and _count(counts, rest) >= 2 and _count(counts, rest) * 50 >= n
-            and _count(counts, ARTICLE + word) * 20 <= n):
+    if word.startswith(ARTICLE) and len(rest) >= MIN_BASE and _count(counts, rest) >= 1 and _count(counts, ARTICLE + word) * 20 <= n:
         return rest
     return word
 

@@ -86,9 +86,11 @@ def corpus_search(corpus_archive):
     """The corpus as the index step sees it: (archive, search documents, analyser)."""
     from arshif.load import load_archive
     from arshif.pipeline import enrich
-    from arshif.search import Analyser, search_docs
+    from arshif.search import analyse, build_index, search_docs
 
     problems = Problems()
     archive = enrich(load_archive(corpus_archive, problems), problems)
     docs = search_docs(archive)
-    return archive, docs, Analyser.of(docs)
+    words, analyser = analyse(docs)
+    build_index(docs, analyser, words)  # also tells the analyser how many documents hold each term
+    return archive, docs, analyser

@@ -16,7 +16,7 @@ from pathlib import Path
 from arshif.errors import Problems
 from arshif.load import load_archive
 from arshif.pipeline import enrich
-from arshif.search import Analyser, search_docs
+from arshif.search import Analyser, analyse, build_index, search_docs
 from arshif.text import COMMON_WORDS, normalise, readings, tokens
 
 HERE = Path(__file__).parent
@@ -79,7 +79,10 @@ EXTRA = (
 def corpus_analyser() -> Analyser:
     problems = Problems()
     archive = enrich(load_archive(CORPUS_ARCHIVE(), problems), problems)
-    return Analyser.of(search_docs(archive))
+    docs = search_docs(archive)
+    words, analyser = analyse(docs)
+    build_index(docs, analyser, words)
+    return analyser
 
 
 def CORPUS_ARCHIVE() -> Path:

@@ -65,7 +65,7 @@ def test_spellings_and_clitics_reach_one_term(corpus_search):
 
 def test_latin_greek_and_cyrillic_fold_in_any_case():
     assert tokens("Путин ПУТИН Éric ÉRIC Müller NATO Ελλάδα ΕΛΛΆΔΑ") == [
-        "путин", "путин", "eric", "eric", "muller", "nato", "ελλάδα", "ελλάδα"]
+        "путин", "путин", "eric", "eric", "muller", "nato", "ελλαδα", "ελλαδα"]
 
 
 def test_varints_read_back():
@@ -134,3 +134,12 @@ def test_search_files_are_the_same_in_two_processes(tmp_path):
                        check=True, env=env, cwd=tmp_path)
         outs.append(search_bytes(out))
     assert outs[0] == outs[1]
+
+
+def test_readings_of_words_the_archive_does_not_hold(corpus_search):
+    """A typed clitic the corpus never wrote still reaches the word: the reading that most documents hold."""
+    _, _, analyser = corpus_search
+    assert analyser.query_term("للبنان") == analyser.query_term("لبنان") == "لبنان"
+    assert analyser.query_term("عراق") == analyser.query_term("العراق")
+    assert analyser.query_term("بهدف") == analyser.query_term("هدف")
+    assert analyser.query_term(normalise("وللكهرباء")) == analyser.query_term(normalise("الكهرباء"))

@@ -218,3 +218,91 @@ def test_a_missing_index_part_is_named_and_the_rest_still_shows(page, corpus_sit
     result = open_search(page, url, "بوتين النفط")
     assert part in status(page) and result["total"] == oil["total"] and links(page)
     assert page.errors and all(e.startswith("failed:") for e in page.errors)  # the missing file, and no script error
+
+
+HOSTILE_SEEDS = {
+    "q?x.txt": "نفط في عنوان غريب\nأمل كامل في الأسواق. روسيا وأوكرانيا. الاتحاد أكبر، والأوروبي أصغر.\n",
+    "a#b.txt": "خبر آخر عن النفط\nالاتحاد الأوروبي وروسيا يبحثان النفط.\n",
+}
+
+
+@pytest.fixture
+def odd_site(tmp_path):
+    from conftest import write_archive
+    from arshif.pipeline import build
+
+    root = write_archive(tmp_path / "archive", seeds=HOSTILE_SEEDS)
+    build(root, tmp_path / "site")
+    return tmp_path / "site"
+
+
+def test_links_are_percent_encoded_and_marks_follow_the_index(page, odd_site):  # noqa: F811
+    url = (odd_site / "search.html").as_uri()
+    open_search(page, url, "نفط")
+    assert sorted(links(page)) == ["articles/a%23b.html", "articles/q%3Fx.html"]
+    page.locator("#search-results h2 a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").count() == 1 and "/articles/" in page.url
+    open_search(page, url, "أمل")
+    marked = page.eval_on_selector_all("#search-results mark", "marks => marks.map(m => m.textContent)")
+    assert marked == ["أمل"]  # not كامل
+    assert open_search(page, url, 'روسيا -"الاتحاد الأوروبي"')["total"] == 1  # an excluded phrase
+    assert open_search(page, url, '-"روسيا"')["total"] == 0
+
+
+def test_damaged_or_missing_files_are_named(page, odd_site):  # noqa: F811
+    url = (odd_site / "search.html").as_uri()
+    files = open_search(page, url, "نفط")["files"]
+    part = next(f for f in files if f.startswith("search/t/"))
+    (odd_site / part).write_text((odd_site / part).read_text(encoding="utf-8")[:20], encoding="utf-8")  # cut short
+    open_search(page, url, "نفط")
+    assert part in status(page)
+    (odd_site / "assets" / "arshif-text.js").unlink()
+    page.goto(url + "?q=" + quote("نفط"))
+    page.wait_for_selector("html[data-search=error]")
+    assert "assets/arshif-text.js" in status(page)
+
+
+def test_an_archive_of_common_words_only_has_nothing_to_find(page, tmp_path):  # noqa: F811
+    from conftest import write_archive
+    from arshif.pipeline import build
+
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": "في من على\nهذا هو في من على إلى عن مع ثم أو.\n"})
+    build(root, tmp_path / "site")
+    result = open_search(page, (tmp_path / "site" / "search.html").as_uri(), "روسيا")
+    assert result["total"] == 0 and result["failed"] == [] and "لا توجد نتائج" in status(page)
+    assert page.errors == []
+
+
+@pytest.mark.corpus
+def test_filter_counts_are_what_their_links_give(page, corpus_site):  # noqa: F811
+    url = (corpus_site / "search.html").as_uri()
+    source = open_search(page, url, "النفط")
+    page.locator("#search-narrow summary").click()
+    chosen = page.locator("#search-narrow [data-facet=source] a").first.get_attribute("href")
+    page.goto(url + chosen)
+    page.wait_for_selector("html[data-search=done]")
+    page.wait_for_selector("#search-narrow [data-facet=source] li")
+    for anchor in page.locator("#search-narrow [data-facet=source] a").all()[:3]:
+        label, href = anchor.inner_text(), anchor.get_attribute("href")
+        if "إلغاء" in label:
+            continue
+        count = int(label.rsplit("(", 1)[1].rstrip(")").translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")))
+        other = page.context.new_page()
+        other.goto(url + href)
+        other.wait_for_selector("html[data-search=done]")
+        assert other.evaluate("window.arshifSearch.last().total") == count, label
+        other.close()
+    assert source["total"] > 0
+    assert "إلغاء" in page.locator("#search-narrow").inner_text()  # the active filter can be removed
+    open_search(page, url, "النفط", year=1999)
+    assert "مع تضييق النتائج" in status(page) and page.locator("#search-narrow a", has_text="إلغاء").count() == 1
+
+
+@pytest.mark.corpus
+def test_prefixes_keep_the_typed_word(page, corpus_site):  # noqa: F811
+    url = (corpus_site / "search.html").as_uri()
+    for word in ("الجزائر", "الله"):
+        assert set(open_search(page, url, word)["refs"]) <= set(open_search(page, url, word + "*")["refs"]), word
+    open_search(page, url, "ال*")
+    assert "كثيرة جدًا" in status(page)

@@ -9,6 +9,7 @@
   var stopWords = new Set(data.stopWords);
   var ARTICLE = data.article, MIN_BASE = data.minBase;
   var lookup = function () { return false; };
+  var documentsWith = function () { return 0; };
 
   function fold(text) {
     var out = "";
@@ -34,7 +35,7 @@
   }
 
   function prepositionRests(word) {
-    if (word.startsWith("لل") && word.length - 2 >= MIN_BASE) return [ARTICLE + word.slice(2)];
+    if (word.startsWith("لل") && word.length - 2 >= 2) return [ARTICLE + word.slice(2), word.slice(1)];
     if ("بل".includes(word[0]) && !word.startsWith(ARTICLE) && word.length - 1 >= MIN_BASE) return [word.slice(1)];
     if (word.startsWith("كال") && word.length - 3 >= MIN_BASE) return [word.slice(1)];
     return [];
@@ -58,22 +59,29 @@
     return code > 0 ? word.slice(code) : ARTICLE + word.slice(-code);
   }
 
-  // arshif.search.Analyser.query_term: the word's term if the archive holds it, else the
-  // first reading it holds; null for a common word. `lookup` answers from the loaded parts.
+  // arshif.search.Analyser.query_term: the word's term if the archive holds it, else, of
+  // its readings that the archive holds, the one whose term the most documents hold; null
+  // for a common word. `lookup` and `documentsWith` answer from the loaded parts.
   function queryTerm(word) {
     if (stopWords.has(word)) return null;
-    var candidates = [word].concat(readings(word));
-    for (var i = 0; i < candidates.length; i++) {
-      var found = lookup(candidates[i]);
-      if (found !== false) return found;
-    }
-    return word;
+    var found = lookup(word);
+    if (found !== false) return found;
+    var best = word, most = -2;
+    readings(word).forEach(function (candidate) {
+      var term = lookup(candidate);
+      if (term === false) return;
+      var weight = term ? documentsWith(term) : -1;
+      if (weight > most) { best = term; most = weight; }
+    });
+    return best;
   }
 
-  var api = {
+  var ignoredChars = Object.keys(data.fold).filter(function (ch) { return data.fold[ch] === data.ignored; }).join("");
+
+  var api = {ignoredChars: ignoredChars,
     fold: fold, normalise: normalise, words: words, readings: readings, queryTerm: queryTerm,
     fromLexiconCode: fromLexiconCode, isStopWord: function (w) { return stopWords.has(w); },
-    setLookup: function (fn) { lookup = fn; }, article: ARTICLE, minBase: MIN_BASE
+    setLookup: function (find, count) { lookup = find; documentsWith = count || documentsWith; }, article: ARTICLE, minBase: MIN_BASE
   };
 
   if (root.lunr) {

@@ -28,7 +28,7 @@
 
   /* The files: one pending promise per file, settled by its script's call or its error. */
   function Registry(fetchScript) {
-    this.fetchScript = fetchScript;  // (path, onerror) -> runs the file
+    this.fetchScript = fetchScript;  // (path, onerror, onload) -> runs the file
     this.waiting = {};
     this.data = {};
     this.failed = [];
@@ -38,11 +38,14 @@
     var id = kind + ":" + key, self = this;
     if (!this.waiting[id]) {
       this.waiting[id] = new Promise(function (resolve) {
-        self.data[id] = {resolve: resolve};
-        self.fetchScript(path, function () {
+        var slot = self.data[id] = {resolve: resolve};
+        var failed = function () {  // missing, or ran without handing over its data (damaged)
+          if (!slot.resolve) return;
           if (self.failed.indexOf(path) < 0) self.failed.push(path);
-          resolve(undefined);
-        });
+          slot.resolve(undefined);
+          slot.resolve = null;
+        };
+        self.fetchScript(path, failed, failed);
         self.loaded.push(path);
       });
     }
@@ -66,7 +69,7 @@
     this.parts = {};
     this.queryMs = 0;  // time spent building indexes and running lunr (not loading)
     var self = this;
-    text.setLookup(function (word) { return self.lookup(word); });
+    text.setLookup(function (word) { return self.lookup(word); }, function (term) { return self.documentsWith(term); });
   }
 
   SearchIndex.prototype.partOf = function (key) {
@@ -103,29 +106,53 @@
     return part && Object.prototype.hasOwnProperty.call(part.p, term) ? part.p[term] : undefined;
   };
 
-  // Loads what the words need (their parts, their readings' parts, then their terms' parts); returns their terms.
+  // lunr's count of the documents holding a term (once for each field), from its postings.
+  SearchIndex.prototype.documentsWith = function (term) {
+    var posting = this.posting(term);
+    if (posting === undefined) return 0;
+    var nums = decode(posting), at = 0, n = 0;
+    while (at < nums.length) { n += nums[at + 1]; at += 2 + nums[at + 1] * 2; }
+    return n;
+  };
+
+  // Loads what the words need (their parts and their readings' parts; for a word the archive
+  // does not hold, its readings' terms' parts, to choose among them), then their terms' parts.
   SearchIndex.prototype.resolve = function (words) {
     var self = this, first = [];
     words.forEach(function (w) { [w].concat(text.readings(w)).forEach(function (c) { first.push(self.partOf(c)); }); });
     return this.loadParts(first).then(function () {
+      var second = [];
+      words.forEach(function (w) {
+        if (self.lookup(w) !== false) return;
+        text.readings(w).forEach(function (c) { var t = self.lookup(c); if (t) second.push(self.partOf(t)); });
+      });
+      return self.loadParts(second);
+    }).then(function () {
       var terms = words.map(text.queryTerm);
       return self.loadParts(terms.filter(Boolean).map(function (t) { return self.partOf(t); })).then(function () { return terms; });
     });
   };
 
-  // A prefix search: the article and proclitics typed before it are set aside; every part that may hold a term starting with it is loaded.
+  // A prefix search: the terms that start with the prefix as typed, and with it after the
+  // proclitics and article typed before it are set aside (الجزائر* finds الجزائر and جزائري).
   SearchIndex.prototype.prefixTerms = function (prefix) {
-    var self = this, p = prefix.replace(/^[وف]?(?:ال|بال|كال|لل)(?=..)/u, "");
-    var from = this.partOf(p), to = this.partOf(p + "\uffff"), numbers = [];
-    if (to - from >= MAX_PREFIX_PARTS) return Promise.resolve({prefix: p, terms: [], tooShort: true});
-    for (var n = from; n <= to; n++) numbers.push(n);
+    var self = this, bare = prefix.replace(/^(?:[وف]?(?:[بك]?ال|لل)|[وف]?[بل])(?=...)/u, "");
+    var prefixes = Array.from(new Set([prefix, bare])), numbers = [], tooBroad = false;
+    prefixes.forEach(function (p) {
+      var from = self.partOf(p), to = self.partOf(p + "\uffff");
+      if (to - from >= MAX_PREFIX_PARTS) tooBroad = true;
+      for (var n = from; n <= to; n++) numbers.push(n);
+    });
+    if (tooBroad || prefix.length < 2) return Promise.resolve({prefix: prefix, terms: [], tooBroad: tooBroad, tooShort: prefix.length < 2});
     return this.loadParts(numbers).then(function () {
-      var terms = [];
+      var terms = new Set();
       numbers.forEach(function (n) {
         var part = self.parts[n];
-        if (part) Object.keys(part.p).forEach(function (t) { if (t.startsWith(p)) terms.push(t); });
+        if (part) Object.keys(part.p).forEach(function (t) {
+          if (prefixes.some(function (p) { return t.startsWith(p); })) terms.add(t);
+        });
       });
-      return {prefix: p, terms: terms};
+      return {prefix: prefix, terms: Array.from(terms).sort()};
     });
   };
 
@@ -202,14 +229,14 @@
     });
   };
 
-  /* The reader's query: words (all required), "exact phrases", -excluded words, prefix*.
-     Anything else (colons, brackets, lunr's ~ and ^) is text: words are what letters make. */
+  /* The reader's query: words (all required), "exact phrases", -excluded words or -"phrases",
+     prefix*. Anything else (colons, brackets, lunr's ~ and ^) is text: words are what letters make. */
   function parse(query) {
     var items = [], pieces = String(query).split(QUOTES);
     pieces.forEach(function (piece, i) {
       if (i % 2 === 1 && i < pieces.length - 1) {  // inside a pair of quotes
-        var phrase = text.words(piece);
-        if (phrase.length) items.push({kind: phrase.length > 1 ? "phrase" : "word", words: phrase});
+        var phrase = text.words(piece), excluded = /[-\u2212\u2013]\s*$/u.test(pieces[i - 1]);
+        if (phrase.length) items.push({kind: excluded ? "excludedPhrase" : phrase.length > 1 ? "phrase" : "word", words: phrase});
         return;
       }
       piece.split(/\s+/u).forEach(function (raw) {
@@ -223,32 +250,36 @@
         } else items.push({kind: "word", words: ws});
       });
     });
-    var parsed = {words: [], excluded: [], phrases: [], prefixes: [], truncated: false}, count = 0;
+    var parsed = {words: [], excluded: [], phrases: [], excludedPhrases: [], prefixes: [], truncated: false}, count = 0;
     items.forEach(function (item) {
-      if (count + item.words.length > MAX_WORDS) { parsed.truncated = true; return; }
+      if (parsed.truncated || count + item.words.length > MAX_WORDS) { parsed.truncated = true; return; }
       count += item.words.length;
       if (item.kind === "phrase") parsed.phrases.push(item.words);
-      else if (item.kind === "prefix") parsed.prefixes.push(item.words[0]);
+      else if (item.kind === "excludedPhrase") {
+        if (item.words.length > 1) parsed.excludedPhrases.push(item.words); else parsed.excluded.push(item.words[0]);
+      } else if (item.kind === "prefix") parsed.prefixes.push(item.words[0]);
       else if (item.kind === "excluded") parsed.excluded.push.apply(parsed.excluded, item.words);
       else parsed.words.push.apply(parsed.words, item.words);
     });
     return parsed;
   }
 
+  // A phrase's terms and their offsets: a common word inside the phrase keeps its place.
+  function phraseTerms(words) {
+    return words.map(function (w, j) { return {term: text.queryTerm(w), offset: j}; }).filter(function (x) { return x.term; });
+  }
+
   function phraseOk(positionsByTerm, phrase, ref) {
-    // phrase: [{term, offset}]; some field where each term sits at start + offset
-    var fieldsToTry = [0, 4];
-    for (var fi = 0; fi < fieldsToTry.length; fi++) {
-      var f = fieldsToTry[fi], lists = [], missing = false;
-      for (var i = 0; i < phrase.length; i++) {
-        var at = positionsByTerm[phrase[i].term][f];
-        if (!at || !at[ref]) { missing = true; break; }
-        lists.push(new Set(at[ref]));
+    for (var f in {0: 1, 4: 1}) {  // the headline, the body
+      var lists = [], missing = false;
+      for (var i = 0; i < phrase.length && !missing; i++) {
+        var at = (positionsByTerm[phrase[i].term] || {})[f];
+        if (!at || !at[ref]) missing = true; else lists.push(new Set(at[ref]));
       }
       if (missing) continue;
-      var firstPositions = Array.from(lists[0]);
-      for (var s = 0; s < firstPositions.length; s++) {
-        var start = firstPositions[s] - phrase[0].offset, all = true;
+      var first = Array.from(lists[0]);
+      for (var s = 0; s < first.length; s++) {
+        var start = first[s] - phrase[0].offset, all = true;
         for (var j = 1; j < phrase.length && all; j++) all = lists[j].has(start + phrase[j].offset);
         if (all) return true;
       }
@@ -256,14 +287,27 @@
     return false;
   }
 
-  // Runs a parsed query: every word required (mode "all"), or any of them ("any").
+  SearchIndex.prototype.positionsOf = function (terms) {
+    var self = this, unique = Array.from(new Set(terms));
+    return Promise.all(unique.map(function (t) { return self.positions(t); })).then(function (lists) {
+      var byTerm = {};
+      unique.forEach(function (t, i) { byTerm[t] = lists[i]; });
+      return byTerm;
+    });
+  };
+
+  /* Runs a parsed query: every word required (mode "all"), or any of them ("any"). A
+     prefix is its expanded terms, each an optional clause (as lunr expands a wildcard),
+     then at least one of them required of every result. */
   SearchIndex.prototype.run = function (parsed, mode) {
     var self = this, phraseWords = [];
     parsed.phrases.forEach(function (p) { phraseWords.push.apply(phraseWords, p); });
-    var positive = parsed.words.concat(phraseWords);
-    return Promise.all([this.resolve(positive), this.resolve(parsed.excluded),
+    var positive = parsed.words.concat(phraseWords), excludedWords = parsed.excluded.slice();
+    parsed.excludedPhrases.forEach(function (p) { excludedWords.push.apply(excludedWords, p); });
+    return Promise.all([this.resolve(positive), this.resolve(excludedWords),
                         Promise.all(parsed.prefixes.map(function (p) { return self.prefixTerms(p); }))]).then(function (got) {
-      var terms = got[0], excludedTerms = got[1], prefixes = got[2];
+      var terms = got[0], excludedTerms = got[1].slice(0, parsed.excluded.length);
+      var prefixes = got[2].filter(function (p) { return !p.tooShort && !p.tooBroad; });
       var allTerms = terms.concat(excludedTerms).filter(Boolean);
       prefixes.forEach(function (p) { allTerms.push.apply(allTerms, p.terms); });
       var started = now(), index = self.index(allTerms), Q = lunr.Query;
@@ -272,25 +316,30 @@
       // left with no term makes lunr.js fail (or match nothing)
       var results = index.query(function (q) {
         positive.forEach(function (w, i) { if (terms[i]) q.term(w, {presence: presence}); });
-        prefixes.forEach(function (p) { q.term(p.prefix, {presence: presence, wildcard: Q.wildcard.TRAILING, usePipeline: false}); });
+        prefixes.forEach(function (p) { p.terms.forEach(function (t) { q.term(t, {usePipeline: false}); }); });
         parsed.excluded.forEach(function (w, i) { if (excludedTerms[i]) q.term(w, {presence: Q.presence.PROHIBITED}); });
       });
+      if (mode === "all") {
+        results = results.filter(function (r) {
+          return prefixes.every(function (p) { return p.terms.some(function (t) { return t in r.matchData.metadata; }); });
+        });
+      }
       self.queryMs += now() - started;
-      var usable = positive.length && terms.some(Boolean) || prefixes.some(function (p) { return p.terms.length; });
+      var usable = terms.some(Boolean) || prefixes.some(function (p) { return p.terms.length; });
       if (!usable) results = [];
-      var phrases = mode === "all" ? parsed.phrases.map(function (p, i) {
-        var offset = 0;
-        for (var k = 0; k < i; k++) offset += parsed.phrases[k].length;
-        var start = parsed.words.length + offset;
-        return p.map(function (w, j) { return {term: terms[start + j], offset: j}; }).filter(function (x) { return x.term; });
-      }).filter(function (p) { return p.length > 1; }) : [];
-      if (!phrases.length) return {results: results, terms: terms.filter(Boolean)};
-      var needed = Array.from(new Set([].concat.apply([], phrases.map(function (p) { return p.map(function (x) { return x.term; }); }))));
-      return Promise.all(needed.map(function (t) { return self.positions(t); })).then(function (lists) {
-        var byTerm = {};
-        needed.forEach(function (t, i) { byTerm[t] = lists[i]; });
-        results = results.filter(function (r) { return phrases.every(function (p) { return phraseOk(byTerm, p, r.ref); }); });
-        return {results: results, terms: terms.filter(Boolean)};
+      var phrases = mode === "all" ? parsed.phrases.map(phraseTerms).filter(function (p) { return p.length > 1; }) : [];
+      var excludedPhrases = parsed.excludedPhrases.map(phraseTerms).filter(function (p) { return p.length > 1; });
+      var outcome = {terms: terms.filter(Boolean), prefixes: prefixes, skipped: got[2].filter(function (p) { return p.tooShort || p.tooBroad; }),
+                     droppedExcluded: parsed.excluded.filter(function (w, i) { return !excludedTerms[i]; })};
+      if (!results.length || (!phrases.length && !excludedPhrases.length)) { outcome.results = results; return outcome; }
+      var needed = [];
+      phrases.concat(excludedPhrases).forEach(function (p) { p.forEach(function (x) { needed.push(x.term); }); });
+      return self.positionsOf(needed).then(function (byTerm) {
+        outcome.results = results.filter(function (r) {
+          return phrases.every(function (p) { return phraseOk(byTerm, p, r.ref); }) &&
+                 !excludedPhrases.some(function (p) { return phraseOk(byTerm, p, r.ref); });
+        });
+        return outcome;
       });
     });
   };

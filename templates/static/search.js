@@ -1,29 +1,40 @@
 /* The search page: reads the query and the filters from the URL (so every search is a
    link), loads the index parts the query needs (search-core.js), and shows the results:
-   their number, ten a page, snippets with the query's words marked, the entity and tag
-   pages the query names, and filters by year, source, tag and entity with counts. */
+   their number, ten a page, snippets around the words found with exactly those words
+   marked, the entity and tag pages the query names, and filters by year, source, tag and
+   entity with counts. */
 (function () {
   "use strict";
-  var core = window.arshifSearchCore, text = window.arshifText;
-  var PER_PAGE = 10, FACET_SHOWN = 8;
+  var PER_PAGE = 10, FACET_SHOWN = 8, SNIPPET_WORDS = 36, QUERY_SHOWN = 60;
   var FACETS = [["source", "المصدر"], ["tag", "الوسم"], ["entity", "العلم"]];
   var html = document.documentElement;
-  var input = document.getElementById("search-input");
   var status = document.getElementById("search-status");
+  var missing = [["lunr", "assets/lunr.min.js"], ["ARSHIF_TEXT", "assets/arshif-text-data.js"],
+                 ["arshifText", "assets/arshif-text.js"], ["arshifSearchCore", "assets/search-core.js"]]
+    .filter(function (needed) { return !window[needed[0]]; });
+  if (missing.length) {
+    status.textContent = "تعذر تحميل ملف البحث (" + missing[0][1] + ").";
+    html.setAttribute("data-search", "error");
+    return;
+  }
+  var core = window.arshifSearchCore, text = window.arshifText;
+  var input = document.getElementById("search-input");
   var list = document.getElementById("search-results");
   var named = document.getElementById("search-named");
   var pager = document.getElementById("search-pager");
   var narrow = document.getElementById("search-narrow");
   var narrowBody = document.getElementById("search-narrow-body");
   var base = html.getAttribute("data-root") || "";
-  var registry = new core.Registry(function (path, onerror) {
+  var RUN = new RegExp("([\\p{L}\\p{N}\\p{M}" + text.ignoredChars.replace(/[\]\\^-]/g, "\\$&") + "]+)", "u");
+  var registry = new core.Registry(function (path, onerror, onload) {
     var script = document.createElement("script");
     script.src = base + path;
     script.onerror = onerror;
+    script.onload = onload;  // a file that ran without handing its data over is damaged
     document.body.appendChild(script);
   });
   window.ARSHIF_SEARCH = registry.api();
-  var engine = null, last = null, digitsOf = "0123456789";
+  var engine = null, last = null, digitsOf = "0123456789", lastRefs = null;
 
   function params() { return new URLSearchParams(window.location.search); }
 
@@ -33,6 +44,11 @@
 
   function setState(state) { html.setAttribute("data-search", state); }
 
+  function quoted(q) {
+    q = q.trim();
+    return "«" + (q.length > QUERY_SHOWN ? q.slice(0, QUERY_SHOWN) + "…" : q) + "»";
+  }
+
   function start() {
     setState("loading");
     registry.get("manifest", 0, "search/manifest.js").then(function (manifest) {
@@ -41,10 +57,10 @@
       engine = new core.SearchIndex(registry, manifest);
       var q = params().get("q") || "";
       input.value = q;  // once: the reader may type while the parts load
-      return run(q).catch(function (error) {
-        console.error(error);
-        fail("تعذر إجراء البحث بسبب خطأ غير متوقع.");
-      });
+      return run(q);
+    }).catch(function (error) {
+      console.error(error);
+      fail("تعذر إجراء البحث بسبب خطأ غير متوقع.");
     });
   }
 
@@ -53,81 +69,99 @@
     setState("error");
   }
 
+  function nothing(message) {
+    status.textContent = message;
+    list.textContent = named.textContent = pager.textContent = "";
+    pager.hidden = true;
+    drawNarrowing({all: [], shown: []});
+    setState("done");
+    return Promise.resolve(record({total: 0, mode: "none", refs: [], shown: [], ms: 0}));
+  }
+
   /* One search: the words all together, else any of them; filters; order; one page. */
   function run(q) {
     var p = params(), notes = [];
-    if (engine) engine.queryMs = 0;
-    if (!q.trim()) { status.textContent = "اكتب كلمة أو أكثر ثم اضغط «ابحث»."; setState("done"); return Promise.resolve(record({total: 0, mode: "none", refs: [], shown: [], ms: 0})); }
+    engine.queryMs = 0;
+    if (!q.trim()) return nothing("اكتب كلمة أو أكثر ثم اضغط «ابحث».");
     var parsed = core.parse(q);
     if (parsed.truncated) notes.push("البحث بأول " + number(core.MAX_WORDS) + " كلمة فقط.");
-    var positive = parsed.words.length + parsed.phrases.length + parsed.prefixes.length;
-    if (!positive) {
-      status.textContent = parsed.excluded.length ? "أضف كلمة تبحث عنها: علامة «-» تستبعد كلمة من نتائج بحث، ولا تكفي وحدها."
-                                                  : "لا كلمات في البحث: اكتب كلمة من حروف أو أرقام.";
-      setState("done");
-      return Promise.resolve(record({total: 0, mode: "none", refs: [], shown: [], ms: 0}));
+    if (!parsed.words.length && !parsed.phrases.length && !parsed.prefixes.length) {
+      return nothing(parsed.excluded.length || parsed.excludedPhrases.length
+        ? "أضف كلمة تبحث عنها: علامة «-» تستبعد كلمة من نتائج بحث، ولا تكفي وحدها."
+        : "لا كلمات في البحث: اكتب كلمة من حروف أو أرقام.");
     }
     return engine.run(parsed, "all").then(function (all) {
-      if (all.results.length || !all.terms.length) return {mode: all.results.length ? "all" : "none", found: all};
-      var words = parsed.words.length + parsed.prefixes.length + parsed.phrases.reduce(function (n, ph) { return n + ph.length; }, 0);
-      if (words < 2 && !parsed.phrases.length) return {mode: "none", found: all};
+      if (all.results.length || (!all.terms.length && !all.prefixes.length)) return {mode: all.results.length ? "all" : "none", found: all};
+      var count = parsed.words.length + parsed.prefixes.length + parsed.phrases.length;
+      if (count < 2 && !parsed.phrases.length) return {mode: "none", found: all};
       return engine.run(parsed, "any").then(function (any) { return {mode: any.results.length ? "any" : "none", found: any}; });
     }).then(function (outcome) {
-      var terms = outcome.found.terms;
-      if (!terms.length && !parsed.prefixes.length) notes.push("كل كلمات البحث من الكلمات الشائعة (مثل «في» و«من»)، وهذه لا يُبحث عنها وحدها.");
-      parsed.prefixes.forEach(function (prefix) {
-        if (text.words(prefix)[0].length < 2) notes.push("بداية الكلمة «" + prefix + "*» قصيرة جدًا: اكتب حرفين على الأقل قبل *.");
+      var found = outcome.found;
+      if (!found.terms.length && !found.prefixes.length && !found.skipped.length) notes.push("كل كلمات البحث من الكلمات الشائعة (مثل «في» و«من»)، وهذه لا يُبحث عنها.");
+      found.skipped.forEach(function (prefix) {
+        notes.push(prefix.tooShort ? "اكتب حرفين على الأقل قبل * («" + prefix.prefix + "*»)."
+                                   : "«" + prefix.prefix + "*» تبدأ بها كلمات كثيرة جدًا: اكتب حروفًا أكثر قبل *.");
       });
-      return narrowAndOrder(outcome.found.results, p).then(function (ordered) {
-        return show(q, parsed, outcome.mode, ordered, terms, notes, engine.queryMs);
+      if (found.droppedExcluded.length) notes.push("لا تُستبعد الكلمات الشائعة: «" + found.droppedExcluded.join("»، «") + "».");
+      return narrowAndOrder(found.results, p).then(function (refs) {
+        return show(q, parsed, outcome.mode, refs, found, notes, engine.queryMs);
       });
     });
   }
 
+  var ACTIVE = ["year"].concat(FACETS.map(function (f) { return f[0]; }));
+
   // Headline matches first, then lunr's score, then the newest; or the newest first.
+  // Returns every result (`all`), and the results each filter leaves, but for its own kind (`but`).
   function narrowAndOrder(results, p) {
-    var refs = results.map(function (r) {
+    var all = results.map(function (r) {
       var inTitle = 0;
       Object.keys(r.matchData.metadata).forEach(function (term) { if (r.matchData.metadata[term].t) inTitle += 1; });
       return {ref: +r.ref, score: r.score, inTitle: inTitle};
     });
-    var year = p.get("year");
-    if (year) {
-      var range = engine.m.years.filter(function (y) { return String(y[0]) === year; })[0];
-      refs = refs.filter(function (r) { return range && r.ref >= range[1] && r.ref <= range[2]; });
-    }
-    var wanted = FACETS.filter(function (f) { return p.get(f[0]); });
-    return Promise.all(wanted.map(function (f) { return engine.facet(f[0]); })).then(function (facets) {
-      wanted.forEach(function (f, i) {
-        var facet = facets[i], at = facet ? facet.values.map(function (v) { return v[0]; }).indexOf(p.get(f[0])) : -1;
-        var docs = at >= 0 ? facet.docs[at] : new Set();
-        refs = refs.filter(function (r) { return docs.has(r.ref); });
+    if (p.get("sort") === "date") all.sort(function (a, b) { return b.ref - a.ref; });
+    else all.sort(function (a, b) { return b.inTitle - a.inTitle || b.score - a.score || b.ref - a.ref; });
+    var active = ACTIVE.filter(function (key) { return p.get(key) !== null; });
+    return Promise.all(active.map(function (key) { return keepOf(key, p.get(key)); })).then(function (keeps) {
+      var shown = all.filter(function (r) { return keeps.every(function (keep) { return keep(r.ref); }); });
+      var but = {};
+      active.forEach(function (key, i) {
+        but[key] = all.filter(function (r) { return keeps.every(function (keep, j) { return j === i || keep(r.ref); }); });
       });
-      if (p.get("sort") === "date") refs.sort(function (a, b) { return b.ref - a.ref; });
-      else refs.sort(function (a, b) { return b.inTitle - a.inTitle || b.score - a.score || b.ref - a.ref; });
-      return refs;
+      return {all: all, shown: shown, but: but};
     });
   }
 
-  function show(q, parsed, mode, refs, terms, notes, ms) {
-    var p = params(), pages = Math.max(1, Math.ceil(refs.length / PER_PAGE));
+  function keepOf(key, value) {
+    if (key === "year") {
+      var range = engine.m.years.filter(function (y) { return String(y[0]) === value; })[0];
+      return Promise.resolve(function (ref) { return range !== undefined && ref >= range[1] && ref <= range[2]; });
+    }
+    return engine.facet(key).then(function (facet) {
+      var at = facet ? facet.values.map(function (v) { return v[0]; }).indexOf(value) : -1;
+      var docs = at >= 0 ? facet.docs[at] : new Set();
+      return function (ref) { return docs.has(ref); };
+    });
+  }
+
+  function show(q, parsed, mode, refs, found, notes, ms) {
+    var p = params(), total = refs.shown.length, pages = Math.max(1, Math.ceil(total / PER_PAGE));
     var page = Math.min(Math.max(parseInt(p.get("page") || "1", 10) || 1, 1), pages);
-    var slice = refs.slice((page - 1) * PER_PAGE, page * PER_PAGE);
-    var marks = markSet(parsed, terms);
-    var shown = slice.map(function (r) { return r.ref; });
-    return Promise.all([engine.details(shown), namedPages(terms), engine.texts(shown)]).then(function (got) {
-      var details = got[0], texts = got[2];
+    var shown = refs.shown.slice((page - 1) * PER_PAGE, page * PER_PAGE).map(function (r) { return r.ref; });
+    return Promise.all([engine.details(shown), namedPages(found.terms), engine.texts(shown),
+                        engine.positionsOf(found.terms)]).then(function (got) {
+      var details = got[0], texts = got[2], marks = {byTerm: got[3], terms: found.terms, prefixes: prefixList(found.prefixes)};
       list.textContent = "";
       named.textContent = "";
       got[1].forEach(function (page) { named.appendChild(pageItem(page)); });
-      details.forEach(function (doc, i) { if (doc) list.appendChild(resultItem(doc, texts[i] || "", marks)); });
+      details.forEach(function (doc, i) { if (doc) list.appendChild(resultItem(doc, texts[i] || "", shown[i], marks)); });
       var failed = registry.failed.filter(function (path) { return path !== "search/manifest.js"; });
       if (failed.length) notes.push("تعذر تحميل جزء من فهرس البحث (" + failed.join("، ") + ")؛ النتائج من الأجزاء الأخرى.");
-      status.textContent = summary(q, mode, refs.length, page, pages) + (notes.length ? " " + notes.join(" ") : "");
+      status.textContent = summary(q, parsed, mode, total, page, pages, p) + (notes.length ? " " + notes.join(" ") : "");
       drawPager(page, pages);
       drawNarrowing(refs);
       setState("done");
-      return record({total: refs.length, mode: mode, refs: refs.map(function (r) { return r.ref; }), ms: ms,
+      return record({total: total, mode: mode, refs: refs.shown.map(function (r) { return r.ref; }), ms: ms,
                      shown: details.filter(Boolean).map(function (d) { return {path: d[0], title: d[1]}; })});
     });
   }
@@ -139,11 +173,16 @@
     return result;
   }
 
-  function summary(q, mode, total, page, pages) {
-    if (!total) return "لا توجد نتائج لـ«" + q + "».";
+  function summary(q, parsed, mode, total, page, pages, p) {
+    var filtered = ACTIVE.some(function (key) { return p.get(key) !== null; }) ? " (مع تضييق النتائج)" : "";
+    if (!total) return "لا توجد نتائج لـ" + quoted(q) + filtered + ".";
     var range = pages > 1 ? " (الصفحة " + number(page) + " من " + number(pages) + ")" : "";
-    var lead = mode === "any" ? "لا توجد مقالات فيها كل كلمات البحث معًا؛ هذه مقالات فيها بعضها. " : "";
-    return lead + "عدد النتائج: " + number(total) + range + ".";
+    var lead = "";
+    if (mode === "any") {
+      lead = parsed.phrases.length ? "لا توجد مقالات فيها العبارة متتالية كما كُتبت؛ هذه مقالات فيها بعض كلماتها. "
+                                   : "لا توجد مقالات فيها كل كلمات البحث معًا؛ هذه مقالات فيها بعضها. ";
+    }
+    return lead + "عدد النتائج: " + number(total) + filtered + range + ".";
   }
 
   // The entity and tag pages whose name (or an alias) is exactly the query's words.
@@ -167,71 +206,93 @@
     return li;
   }
 
-  function resultItem(doc, body, marks) {
+  function resultItem(doc, body, ref, marks) {
     var li = document.createElement("li");
     li.className = "item";
     var h = document.createElement("h2");
     var a = document.createElement("a");
     a.href = base + doc[0];
-    highlight(a, doc[1], marks);
+    appendMarked(a, runs(doc[1]), found(marks, 0, ref), marks.prefixes);
     h.appendChild(a);
     var meta = document.createElement("p");
     meta.className = "meta";
     meta.textContent = [doc[2], doc[3]].filter(Boolean).join(" · ");
     var snippet = document.createElement("p");
     snippet.className = "summary";
-    highlight(snippet, snippetOf(body, marks), marks);
+    snippetOf(snippet, body, found(marks, 4, ref), marks.prefixes);
     li.append(h, meta, snippet);
     return li;
   }
 
-  // The words to mark: the query's terms and words as typed, each with any proclitics and the article before it.
-  function markSet(parsed, terms) {
-    var set = new Set(terms);
-    parsed.words.concat(parsed.prefixes).forEach(function (w) { set.add(w); });
-    parsed.phrases.forEach(function (ph) { ph.forEach(function (w) { if (!text.isStopWord(w)) set.add(w); }); });
-    return {words: set, prefixes: parsed.prefixes};
-  }
-
-  // About SNIPPET_WORDS words of the text around the first word the query found (the start when none).
-  var SNIPPET_WORDS = 36;
-  function snippetOf(body, marks) {
-    var words = body.split(/\s+/u).filter(Boolean), at = 0;
-    for (var i = 0; i < words.length; i++) {
-      var w = text.words(words[i])[0];
-      if (w && marked(w, marks)) { at = i; break; }
-    }
-    var from = Math.max(0, at - Math.floor(SNIPPET_WORDS / 3)), to = Math.min(words.length, from + SNIPPET_WORDS);
-    return (from > 0 ? "… " : "") + words.slice(from, to).join(" ") + (to < words.length ? " …" : "");
-  }
-
-  var CLITICS = /^(?:[وف]?[بك]?ال|[وف]?لل|[وف]?[بكل]|[وف])/u;
-
-  function marked(word, marks) {
-    var candidates = [word], m = word.match(CLITICS);
-    if (m) {
-      var rest = word.slice(m[0].length);
-      candidates.push(rest, text.article + rest);
-      if (m[0].length > 1 && !/ال$/u.test(m[0])) candidates.push(word.slice(1));
-    }
-    if (word.startsWith(text.article)) candidates.push(word.slice(2));
-    return candidates.some(function (c) {
-      return c.length > 1 && (marks.words.has(c) || marks.prefixes.some(function (p) { return c.startsWith(p); }));
+  // The positions, in one field of one article, of the words the query found there.
+  function found(marks, field, ref) {
+    var at = new Set();
+    marks.terms.forEach(function (term) {
+      var byField = marks.byTerm[term] && marks.byTerm[term][field];
+      ((byField && byField[ref]) || []).forEach(function (position) { at.add(position); });
     });
+    return at;
   }
 
-  // Whole words only: a run of letters (with their marks) is marked when it is one of the query's words.
-  function highlight(element, value, marks) {
-    String(value).split(/([\p{L}\p{N}\p{M}\u0640\u200c\u200d]+)/u).forEach(function (part, i) {
-      var word = i % 2 === 1 ? text.words(part)[0] : null;
-      if (word && marked(word, marks)) {
-        var mark = document.createElement("mark");
-        mark.textContent = part;
-        element.appendChild(mark);
-      } else if (part) {
-        element.appendChild(document.createTextNode(part));
+  function prefixList(prefixes) {
+    var all = [];
+    prefixes.forEach(function (p) { all.push.apply(all, p.terms); });
+    return all;
+  }
+
+  /* A text as runs of letters (with their marks) between other characters; each run knows
+     the index of its first word as the index counts words (arshif.text.tokens), so the
+     positions the index holds point at the runs to mark: whole words, never punctuation. */
+  function runs(value) {
+    var parts = String(value).split(RUN), out = [], index = 0;
+    parts.forEach(function (part, i) {
+      if (!part) return;
+      if (i % 2 === 1) {
+        var words = text.words(part);
+        out.push({text: part, first: index, words: words});
+        index += words.length;
+      } else {
+        out.push({text: part});
       }
     });
+    return out;
+  }
+
+  function isMarked(run, at, prefixes) {
+    if (!run.words) return false;
+    for (var k = 0; k < run.words.length; k++) {
+      if (at.has(run.first + k)) return true;
+    }
+    return prefixes.length > 0 && run.words.some(function (w) {
+      return [w].concat(text.readings(w)).some(function (c) { return prefixes.indexOf(c) >= 0; });
+    });
+  }
+
+  function appendMarked(element, pieces, at, prefixes) {
+    pieces.forEach(function (piece) {
+      if (isMarked(piece, at, prefixes)) {
+        var mark = document.createElement("mark");
+        mark.textContent = piece.text;
+        element.appendChild(mark);
+      } else {
+        element.appendChild(document.createTextNode(piece.text));
+      }
+    });
+  }
+
+  // About SNIPPET_WORDS words of the text around the first word found (the start when none is in it).
+  function snippetOf(element, body, at, prefixes) {
+    var pieces = runs(body), first = 0, words = 0, i;
+    for (i = 0; i < pieces.length; i++) {
+      if (isMarked(pieces[i], at, prefixes)) { first = i; break; }
+    }
+    var from = first, before = Math.floor(SNIPPET_WORDS / 3);
+    while (from > 0 && before > 0) { from -= 1; if (pieces[from].words) before -= 1; }
+    var to = from;
+    while (to < pieces.length && words < SNIPPET_WORDS) { if (pieces[to].words) words += 1; to += 1; }
+    if (from > 0) element.appendChild(document.createTextNode("… "));
+    appendMarked(element, pieces.slice(from, to), at, prefixes);
+    if (to < pieces.length) element.appendChild(document.createTextNode(" …"));
   }
 
   function linkWith(changes) {
@@ -248,6 +309,8 @@
     return a;
   }
 
+  function change(key, value) { var c = {}; c[key] = value; return c; }
+
   function drawPager(page, pages) {
     pager.textContent = "";
     pager.hidden = pages < 2;
@@ -259,20 +322,34 @@
     if (page < pages) pager.appendChild(link("التالية ←", {page: String(page + 1)}));
   }
 
-  /* Narrowing: years at once (document numbers are in date order), sources, tags and
-     entities when the reader opens the panel (each its own small file). */
+  /* Narrowing: the active filters (each with a link that removes it), the order, then years
+     at once (document numbers are in date order), sources, tags and entities when the
+     reader opens the panel (each its own small file). A filter's counts are those of the
+     results the other filters leave, so each count is what its link gives. */
   function drawNarrowing(refs) {
-    var p = params();
-    narrow.hidden = !refs.length && !FACETS.some(function (f) { return p.get(f[0]); }) && !p.get("year");
+    var p = params(), active = ACTIVE.filter(function (key) { return p.get(key) !== null; });
+    lastRefs = refs;
+    narrow.hidden = !refs.all.length && !active.length;
+    if (active.length) narrow.open = true;
     narrowBody.textContent = "";
     var order = document.createElement("p");
     order.append("الترتيب: ", link("الأكثر صلة", {sort: null}, p.get("sort") !== "date"), " · ",
                  link("الأحدث أولًا", {sort: "date"}, p.get("sort") === "date"));
     narrowBody.appendChild(order);
+    if (active.length) {
+      var filters = document.createElement("p");
+      filters.append("التضييق: ");
+      active.forEach(function (key, i) {
+        if (i) filters.append(" · ");
+        filters.append(p.get(key) + " ", link("× إلغاء", change(key, null)));
+      });
+      narrowBody.appendChild(filters);
+    }
+    var pool = function (key) { return refs.but && refs.but[key] ? refs.but[key] : refs.shown; };
     var years = engine.m.years.map(function (y) {
-      var n = refs.filter(function (r) { return r.ref >= y[1] && r.ref <= y[2]; }).length;
+      var n = pool("year").filter(function (r) { return r.ref >= y[1] && r.ref <= y[2]; }).length;
       return [String(y[0]), y[0] ? number(y[0]) : "دون تاريخ", n];
-    }).filter(function (y) { return y[2]; }).reverse();
+    }).filter(function (y) { return y[2] || y[0] === p.get("year"); }).reverse();
     narrowBody.appendChild(facetList("السنة", "year", years));
     if (!narrow.open) return;
     FACETS.forEach(function (f) {
@@ -282,7 +359,7 @@
         if (!facet) { holder.textContent = "تعذر تحميل search/f/" + f[0] + ".js"; return; }
         var counted = facet.values.map(function (v, i) {
           var n = 0;
-          refs.forEach(function (r) { if (facet.docs[i].has(r.ref)) n += 1; });
+          pool(f[0]).forEach(function (r) { if (facet.docs[i].has(r.ref)) n += 1; });
           return [v[0], v[1], n];
         }).filter(function (v) { return v[2] || v[0] === p.get(f[0]); });
         counted.sort(function (a, b) { return b[2] - a[2]; });
@@ -300,15 +377,15 @@
     var ul = document.createElement("ul");
     values.forEach(function (v) {
       var li = document.createElement("li"), current = p.get(key) === v[0];
-      li.append(link(v[1] + " (" + number(v[2]) + ")", current ? {} : (function () { var c = {}; c[key] = v[0]; return c; })(), current));
-      if (current) li.append(" ", link("× إلغاء", (function () { var c = {}; c[key] = null; return c; })()));
+      li.append(link(v[1] + " (" + number(v[2]) + ")", current ? {} : change(key, v[0]), current));
+      if (current) li.append(" ", link("× إلغاء", change(key, null)));
       ul.appendChild(li);
     });
     box.append(h, ul);
     return box;
   }
 
-  narrow.addEventListener("toggle", function () { if (narrow.open && last && last.refs) drawNarrowing(last.refs.map(function (ref) { return {ref: ref}; })); });
+  narrow.addEventListener("toggle", function () { if (narrow.open && lastRefs) drawNarrowing(lastRefs); });
 
   // For the tests and the benchmark: run a query in this page, read the last result.
   window.arshifSearch = {
