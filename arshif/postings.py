@@ -150,7 +150,9 @@ def _thousandths(score: np.ndarray) -> np.ndarray:
 
 
 def _positions(entries, phrase_fields: tuple[int, ...]) -> dict[int, str]:
-    """[field, documents, then ref delta, count, positions for each] for each phrase field holding the term."""
+    """[field, documents, then count and positions for each] for each phrase field holding the
+    term; the documents are those of the term's postings for that field, in the same order,
+    so their numbers are not written twice."""
     if not entries:
         return {}
     tid, fi, doc, at = (np.concatenate(parts) for parts in zip(*entries))
@@ -164,15 +166,12 @@ def _positions(entries, phrase_fields: tuple[int, ...]) -> dict[int, str]:
     new_field = np.concatenate(([True], (tid[1:] != tid[:-1]) | (fi[1:] != fi[:-1])))
     new_doc = new_field | np.concatenate(([False], doc[1:] != doc[:-1]))
     field_index, doc_index = np.cumsum(new_field) - 1, np.cumsum(new_doc) - 1
-    at_flat = np.arange(len(tid)) + (doc_index + 1) * 2 + (field_index + 1) * 2
-    flat = np.zeros(len(tid) + int(new_doc.sum()) * 2 + int(new_field.sum()) * 2, dtype=np.int32)
+    at_flat = np.arange(len(tid)) + (doc_index + 1) + (field_index + 1) * 2
+    flat = np.zeros(len(tid) + int(new_doc.sum()) + int(new_field.sum()) * 2, dtype=np.int32)
     flat[at_flat] = at
-    doc_at = at_flat[new_doc] - 2
-    doc_first = doc[new_doc]
+    doc_at = at_flat[new_doc] - 1
     doc_of_field_start = new_field[new_doc]
-    previous = np.concatenate(([0], doc_first[:-1]))
-    flat[doc_at] = np.where(doc_of_field_start, doc_first, doc_first - previous)
-    flat[doc_at + 1] = np.bincount(doc_index, minlength=len(doc_at))
+    flat[doc_at] = np.bincount(doc_index, minlength=len(doc_at))
     field_at = doc_at[doc_of_field_start] - 2
     flat[field_at] = np.array(phrase_fields)[fi[new_field]]
     flat[field_at + 1] = np.bincount(np.cumsum(doc_of_field_start) - 1, minlength=len(field_at))

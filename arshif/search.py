@@ -158,7 +158,7 @@ class Analyser:
 class Index:
     """The whole archive's lunr index: each term's postings (field, documents, then ref delta
     and weight in thousandths for each) and the positions of its words in headlines and
-    bodies (field, documents, then ref delta, count, positions), as varints."""
+    bodies (field, documents, then count and positions for each of its postings' documents), as varints."""
 
     postings: dict[str, str]
     positions: dict[str, str]

@@ -182,19 +182,31 @@
                            fields: fields, pipeline: lunr.Pipeline.load(this.m.pipeline)});
   };
 
-  // Positions of a term: {field index: {ref: [positions]}}
+  // The documents of a term's postings: {field index: [refs]}, in the order they are written.
+  SearchIndex.prototype.refsOf = function (term) {
+    var posting = this.posting(term), found = {};
+    if (posting === undefined) return found;
+    var nums = decode(posting), at = 0;
+    while (at < nums.length) {
+      var field = nums[at], count = nums[at + 1], ref = 0, refs = found[field] = [];
+      at += 2;
+      for (var k = 0; k < count; k++) { ref += nums[at]; refs.push(ref); at += 2; }
+    }
+    return found;
+  };
+
+  // Positions of a term: {field index: {ref: [positions]}}; the documents are its postings'.
   SearchIndex.prototype.positions = function (term) {
     var self = this, n = this.partOf(term);
     return this.r.get("positions", n, "search/p/" + n + ".js").then(function (part) {
       var found = {};
       if (!part || !Object.prototype.hasOwnProperty.call(part, term)) return found;
-      var nums = decode(part[term]), at = 0;
+      var nums = decode(part[term]), at = 0, refsByField = self.refsOf(term);
       while (at < nums.length) {
-        var field = nums[at++], count = nums[at++], ref = 0, refs = found[field] = {};
+        var field = nums[at++], count = nums[at++], refs = found[field] = {}, order = refsByField[field] || [];
         for (var k = 0; k < count; k++) {
-          ref += nums[at++];
           var many = nums[at++];
-          refs[ref] = nums.slice(at, at + many);
+          refs[order[k]] = nums.slice(at, at + many);
           at += many;
         }
       }
