@@ -60,7 +60,7 @@ class Postings:
     terms: list[str]  # sorted as JavaScript compares strings
     postings: list[str]  # term -> varints: field, documents, then ref delta and weight for each
     documents_with: list[int]  # term -> lunr's count of documents holding it (once for each field)
-    positions: list[str]  # term -> varints: field, documents, then ref delta, count, positions ("" when none)
+    positions: list[str]  # term -> varints: field, documents, then count and positions for each ("" when none)
 
 
 BUCKET_ENTRIES = 1_000_000  # words handled at once: the arrays of one bucket of terms stay small
