@@ -55,13 +55,11 @@ import sys
 import tarfile
 import tempfile
 import textwrap
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -1181,61 +1179,83 @@ def pagefind_index(search_set: SearchSet, command: list[str], timeout: float) ->
 # -- the browser --------------------------------------------------------------------------
 
 
-class _CountingWriter:
-    """Wraps a handler's wfile and counts what goes through it."""
+# The http server: the standard library's, in a process of its own (in a thread of the
+# benchmark it would wait for the GIL while Playwright works, and answer later than any real
+# server), speaking HTTP/1.1 with keep-alive as real servers do. It appends one JSON line per
+# response to a log file: path, status, body bytes and bytes with headers.
+SERVER = textwrap.dedent(
+    """
+    import functools, json, sys, threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import unquote, urlsplit
+    folder, log_path = sys.argv[1], sys.argv[2]
+    lock = threading.Lock()
+    log = open(log_path, "a", buffering=1)
 
-    def __init__(self, inner):
-        self.inner, self.count = inner, 0
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.count = inner, 0
+        def write(self, data):
+            self.count += len(data)
+            return self.inner.write(data)
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
 
-    def write(self, data):
-        self.count += len(data)
-        return self.inner.write(data)
+    class Handler(SimpleHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms wait for an ACK between them
+        def setup(self):
+            super().setup()
+            self.wfile = Counting(self.wfile)
+        def send_response(self, code, message=None):
+            self.status = code
+            super().send_response(code, message)
+        def end_headers(self):
+            super().end_headers()
+            self.head_end = self.wfile.count
+        def do_GET(self):
+            self.status, start = None, self.wfile.count
+            self.head_end = start
+            super().do_GET()
+            self.wfile.flush()
+            entry = {"path": unquote(urlsplit(self.path).path).lstrip("/"), "status": self.status,
+                     "bytes": self.wfile.count - self.head_end, "with_headers": self.wfile.count - start}
+            with lock:
+                log.write(json.dumps(entry) + "\\n")
+        def log_message(self, format, *args):
+            pass
 
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=folder))
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+    """
+)
 
 
-class _CountingHandler(SimpleHTTPRequestHandler):
-    """Serves a folder like `python -m http.server`, logging each response: path, status, body bytes."""
+class ServerLog:
+    """The responses the server has logged so far, read from its log file."""
 
-    def __init__(self, *args, log: list, **kwargs):
-        self.log, self._status, self._head_end = log, None, 0
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: Path):
+        self.path = path
 
-    def setup(self):
-        super().setup()
-        self.wfile = _CountingWriter(self.wfile)
-
-    def send_response(self, code, message=None):
-        self._status = code
-        super().send_response(code, message)
-
-    def end_headers(self):
-        super().end_headers()
-        self._head_end = self.wfile.count
-
-    def do_GET(self):  # noqa: N802 - the base class's name
-        super().do_GET()
-        self.log.append({"path": unquote(urlsplit(self.path).path).lstrip("/"), "status": self._status,
-                         "bytes": self.wfile.count - self._head_end, "with_headers": self.wfile.count})
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
+    def entries(self) -> list[dict]:
+        if not self.path.is_file():
+            return []
+        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @contextmanager
 def counting_server(folder: Path):
-    """An http server on 127.0.0.1 and a free port, in a thread; yields (base URL, log of responses)."""
-    log: list[dict] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_CountingHandler, directory=str(folder), log=log))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """The SERVER on 127.0.0.1 and a free port; yields (base URL, ServerLog)."""
+    log = Path(tempfile.mkstemp(prefix="arshif-bench-http-", suffix=".jsonl")[1])
+    process = subprocess.Popen([sys.executable, "-c", SERVER, str(folder), str(log)], stdout=subprocess.PIPE, text=True)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", log
+        port = int(process.stdout.readline())
+        yield f"http://127.0.0.1:{port}/", ServerLog(log)
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        process.terminate()
+        process.wait()
+        log.unlink(missing_ok=True)
 
 
 def browser_missing() -> str | None:
@@ -1294,7 +1314,7 @@ def _new_page(browser, errors: list[str]):
     return context, page
 
 
-def query_session(browser, engine: Engine, base: str, query: str, server_log: list | None, gz: Gzip) -> dict:
+def query_session(browser, engine: Engine, base: str, query: str, server_log: ServerLog | None, gz: Gzip) -> dict:
     """A fresh browser context (empty cache) opens search.html?q=query: time to the first results
     and every byte it loaded until the network was idle after them."""
     errors: list[str] = []
@@ -1302,7 +1322,7 @@ def query_session(browser, engine: Engine, base: str, query: str, server_log: li
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.add_init_script(MARKS_SCRIPT)
-    start = len(server_log) if server_log is not None else 0
+    start = len(server_log.entries()) if server_log is not None else 0
     figures: dict = {"query": query, "errors": errors}
     try:
         page.goto(engine.url(base, query), wait_until="commit")
@@ -1325,7 +1345,7 @@ def query_session(browser, engine: Engine, base: str, query: str, server_log: li
     finally:
         context.close()
     if server_log is not None:  # over http: what the server sent
-        served = server_log[start:]
+        served = server_log.entries()[start:]
         figures["files"] = [entry["path"] for entry in served]
         figures["bytes"] = sum(entry["bytes"] for entry in served)
         figures["with_headers"] = sum(entry["with_headers"] for entry in served)
