@@ -40,8 +40,8 @@ from .text import COMMON_WORDS, base_form, from_lexicon_code, lexicon_code, read
 FIELDS = (("t", 10), ("n", 3), ("g", 3), ("s", 2), ("b", 1))  # headline, entity names, tags, source, body
 PHRASE_FIELDS = (0, 4)  # positions are kept for the headline and the body
 PIPELINE_LABELS = ("arshif-normalise-v2", "arshif-stopwords-v2", "arshif-base-v2")
-DOCS_PER_FILE = 16
-SNIPPET_TEXT = 3000  # characters of each article the page may cut a result's snippet from
+DOCS_PER_FILE = 4  # a page of ten results spread over the years loads ten of these files: keep them small
+SNIPPET_TEXT = 2000  # characters of each article the page may cut a result's snippet from
 MIN_PART_BYTES = 4096
 MANIFEST_PATH = "search/manifest.js"
 TEXT_DATA_PATH = "assets/arshif-text-data.js"

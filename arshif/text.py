@@ -295,7 +295,11 @@ def from_lexicon_code(word: str, code: int) -> str:
 def text_core_for_js() -> dict:
     """The data arshif-text.js needs to fold and read words exactly as this module does (sorted: byte-identical builds)."""
     return {
-        "fold": {chr(k): _FOLD[k] for k in sorted(_FOLD)},
+        # the fold table in three strings (a third of a JSON object's size): the characters
+        # matching ignores, then each other character above the one it becomes
+        "ignoredChars": "".join(chr(k) for k in sorted(_FOLD) if _FOLD[k] == IGNORED),
+        "foldFrom": "".join(chr(k) for k in sorted(_FOLD) if _FOLD[k] != IGNORED),
+        "foldTo": "".join(_FOLD[k] for k in sorted(_FOLD) if _FOLD[k] != IGNORED),
         "ignored": IGNORED,
         "stopWords": sorted(COMMON_WORDS),
         "conjunctions": CONJUNCTIONS,

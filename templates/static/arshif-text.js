@@ -5,7 +5,10 @@
    decided here but read from the index's lexicon (see search-core.js): `setLookup`. */
 (function (root) {
   "use strict";
-  var data = root.ARSHIF_TEXT;
+  var data = root.ARSHIF_TEXT, foldMap = {};
+  Array.from(data.ignoredChars).forEach(function (ch) { foldMap[ch] = data.ignored; });
+  var foldTo = Array.from(data.foldTo);
+  Array.from(data.foldFrom).forEach(function (ch, i) { foldMap[ch] = foldTo[i]; });
   var stopWords = new Set(data.stopWords);
   var ARTICLE = data.article, MIN_BASE = data.minBase;
   var lookup = function () { return false; };
@@ -14,7 +17,7 @@
   function fold(text) {
     var out = "";
     for (var ch of text) {  // code points, as Python sees them
-      var mapped = data.fold[ch];
+      var mapped = foldMap[ch];
       out += mapped === undefined ? ch : mapped;
     }
     return out;
@@ -76,7 +79,7 @@
     return best;
   }
 
-  var ignoredChars = Object.keys(data.fold).filter(function (ch) { return data.fold[ch] === data.ignored; }).join("");
+  var ignoredChars = data.ignoredChars;
 
   var api = {ignoredChars: ignoredChars,
     fold: fold, normalise: normalise, words: words, readings: readings, queryTerm: queryTerm,

@@ -118,15 +118,17 @@
   // Loads what the words need (their parts and their readings' parts; for a word the archive
   // does not hold, its readings' terms' parts, to choose among them), then their terms' parts.
   SearchIndex.prototype.resolve = function (words) {
-    var self = this, first = [];
-    words.forEach(function (w) { [w].concat(text.readings(w)).forEach(function (c) { first.push(self.partOf(c)); }); });
-    return this.loadParts(first).then(function () {
-      var second = [];
-      words.forEach(function (w) {
-        if (self.lookup(w) !== false) return;
-        text.readings(w).forEach(function (c) { var t = self.lookup(c); if (t) second.push(self.partOf(t)); });
+    var self = this, unknown = function (w) { return !text.isStopWord(w) && self.lookup(w) === false; };
+    return this.loadParts(words.map(function (w) { return self.partOf(w); })).then(function () {
+      var readings = [];  // only for the words the archive does not hold
+      words.filter(unknown).forEach(function (w) { text.readings(w).forEach(function (c) { readings.push(self.partOf(c)); }); });
+      return self.loadParts(readings);
+    }).then(function () {
+      var terms = [];
+      words.filter(unknown).forEach(function (w) {
+        text.readings(w).forEach(function (c) { var t = self.lookup(c); if (t) terms.push(self.partOf(t)); });
       });
-      return self.loadParts(second);
+      return self.loadParts(terms);
     }).then(function () {
       var terms = words.map(text.queryTerm);
       return self.loadParts(terms.filter(Boolean).map(function (t) { return self.partOf(t); })).then(function () { return terms; });
