@@ -35,7 +35,7 @@ from .dates import count_articles, digits, gregorian_text
 from . import postings
 from .model import SEARCH_PATH, Archive, Article, entity_path, relative_url, tag_path
 from .postings import CONTINUE, TERMINAL, WEIGHT_SCALE, Words, read_words, varints  # noqa: F401  (the format, for tests)
-from .text import COMMON_WORDS, base_form, from_lexicon_code, lexicon_code, readings, shorten, text_core_for_js, tokens
+from .text import COMMON_WORDS, base_form, from_lexicon_code, lexicon_code, reading_groups, shorten, text_core_for_js, tokens
 
 FIELDS = (("t", 10), ("n", 3), ("g", 3), ("s", 2), ("b", 1))  # headline, entity names, tags, source, body
 PHRASE_FIELDS = (0, 4)  # positions are kept for the headline and the body
@@ -136,22 +136,26 @@ class Analyser:
         return False
 
     def query_term(self, word: str) -> str | None:
-        """A reader's word: its term if the archive holds it, else, of the readings that it
-        holds, the one whose term the most documents hold (للبنان: لبنان rather than البنان)."""
+        """A reader's word: its term if the archive holds it, else a reading of the first group
+        of readings that the archive holds (وبرصاص: برصاص before رصاص), the one whose term
+        the most documents hold (للبنان: لبنان rather than البنان)."""
         if word in COMMON_WORDS:
             return None
         found = self.lookup(word)
         if found is not False:
             return found
-        best, most = word, -2
-        for candidate in readings(word):
-            term = self.lookup(candidate)
-            if term is False:
-                continue
-            weight = self.documents_with.get(term, 0) if term else -1
-            if weight > most:
-                best, most = term, weight
-        return best
+        for group in reading_groups(word):  # the first group the archive holds a reading of
+            best, most = word, -2
+            for candidate in group:
+                term = self.lookup(candidate)
+                if term is False:
+                    continue
+                weight = self.documents_with.get(term, 0) if term else -1
+                if weight > most:
+                    best, most = term, weight
+            if most > -2:
+                return best
+        return word
 
 
 @dataclass(frozen=True)

@@ -263,21 +263,31 @@ def base_form(word: str, counts) -> str:
     return _strip_article(_strip_preposition(_strip_conjunction(word, counts), counts), counts)
 
 
-def readings(word: str) -> list[str]:
-    """The words a word the archive does not hold may stand for, in the order they are tried:
-    without its conjunction, then its preposition, then the article; then with the article."""
+def reading_groups(word: str) -> list[list[str]]:
+    """The words a word the archive does not hold may stand for, in groups tried in turn:
+    without its conjunction; without its preposition (للبنان: البنان or لبنان); without the
+    article; with the article."""
     if not word or not ("\u0621" <= word[0] <= "\u064a"):
         return []
     stages = [word]
-    if word[0] in CONJUNCTIONS and len(word) - 1 >= MIN_BASE:
-        stages.append(word[1:])
-    for stage in list(stages):
-        stages += preposition_rests(stage)
-    for stage in list(stages):
-        if stage.startswith(ARTICLE) and len(stage) - 2 >= MIN_BASE:
-            stages.append(stage[2:])
-    found = stages[1:] + [ARTICLE + stage for stage in stages if not stage.startswith(ARTICLE)]
-    return [reading for reading in dict.fromkeys(found) if reading != word]
+    conjunction = [word[1:]] if word[0] in CONJUNCTIONS and len(word) - 1 >= MIN_BASE else []
+    stages += conjunction
+    preposition = [rest for stage in stages for rest in preposition_rests(stage)]
+    stages += preposition
+    article = [stage[2:] for stage in stages if stage.startswith(ARTICLE) and len(stage) - 2 >= MIN_BASE]
+    stages += article
+    with_article = [ARTICLE + stage for stage in stages if not stage.startswith(ARTICLE)]
+    seen, groups = {word}, []
+    for group in (conjunction, preposition, article, with_article):
+        kept = [reading for reading in dict.fromkeys(group) if reading not in seen]
+        seen.update(kept)
+        groups.append(kept)
+    return groups
+
+
+def readings(word: str) -> list[str]:
+    """All the readings of a word, in the order they are tried."""
+    return [reading for group in reading_groups(word) for reading in group]
 
 
 def lexicon_code(word: str, base: str) -> int:

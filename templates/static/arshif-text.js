@@ -44,39 +44,54 @@
     return [];
   }
 
-  // arshif.text.readings: what a word the archive does not hold may stand for, in order
-  function readings(word) {
+  // arshif.text.reading_groups: what a word the archive does not hold may stand for, in groups tried in turn
+  function readingGroups(word) {
     if (!isArabic(word)) return [];
     var stages = [word];
-    if (data.conjunctions.includes(word[0]) && word.length - 1 >= MIN_BASE) stages.push(word.slice(1));
-    stages.slice().forEach(function (stage) { stages.push.apply(stages, prepositionRests(stage)); });
-    stages.slice().forEach(function (stage) {
-      if (stage.startsWith(ARTICLE) && stage.length - 2 >= MIN_BASE) stages.push(stage.slice(2));
+    var conjunction = data.conjunctions.includes(word[0]) && word.length - 1 >= MIN_BASE ? [word.slice(1)] : [];
+    stages = stages.concat(conjunction);
+    var preposition = [];
+    stages.forEach(function (stage) { preposition.push.apply(preposition, prepositionRests(stage)); });
+    stages = stages.concat(preposition);
+    var article = stages.filter(function (stage) { return stage.startsWith(ARTICLE) && stage.length - 2 >= MIN_BASE; })
+      .map(function (stage) { return stage.slice(2); });
+    stages = stages.concat(article);
+    var withArticle = stages.filter(function (stage) { return !stage.startsWith(ARTICLE); }).map(function (stage) { return ARTICLE + stage; });
+    var seen = new Set([word]);
+    return [conjunction, preposition, article, withArticle].map(function (group) {
+      var kept = Array.from(new Set(group)).filter(function (reading) { return !seen.has(reading); });
+      kept.forEach(function (reading) { seen.add(reading); });
+      return kept;
     });
-    var found = stages.slice(1);
-    stages.forEach(function (stage) { if (!stage.startsWith(ARTICLE)) found.push(ARTICLE + stage); });
-    return Array.from(new Set(found)).filter(function (reading) { return reading !== word; });
+  }
+
+  function readings(word) {
+    return [].concat.apply([], readingGroups(word));
   }
 
   function fromLexiconCode(word, code) {
     return code > 0 ? word.slice(code) : ARTICLE + word.slice(-code);
   }
 
-  // arshif.search.Analyser.query_term: the word's term if the archive holds it, else, of
-  // its readings that the archive holds, the one whose term the most documents hold; null
-  // for a common word. `lookup` and `documentsWith` answer from the loaded parts.
+  // arshif.search.Analyser.query_term: the word's term if the archive holds it, else a
+  // reading of the first group of readings the archive holds, the one whose term the most
+  // documents hold; null for a common word. `lookup` and `documentsWith` answer from the loaded parts.
   function queryTerm(word) {
     if (stopWords.has(word)) return null;
     var found = lookup(word);
     if (found !== false) return found;
-    var best = word, most = -2;
-    readings(word).forEach(function (candidate) {
-      var term = lookup(candidate);
-      if (term === false) return;
-      var weight = term ? documentsWith(term) : -1;
-      if (weight > most) { best = term; most = weight; }
-    });
-    return best;
+    var groups = readingGroups(word);
+    for (var g = 0; g < groups.length; g++) {  // the first group the archive holds a reading of
+      var best = word, most = -2;
+      groups[g].forEach(function (candidate) {
+        var term = lookup(candidate);
+        if (term === false) return;
+        var weight = term ? documentsWith(term) : -1;
+        if (weight > most) { best = term; most = weight; }
+      });
+      if (most > -2) return best;
+    }
+    return word;
   }
 
   var ignoredChars = data.ignoredChars;
