@@ -20,7 +20,7 @@ from .model import Archive
 from .progress import Progress
 from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapshot
 from .render import Renderer
-from .search import search_files
+from .search import inputs_key, search_files, text_data_file
 from .write import SiteWriter, check_output_folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +78,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     pages = 0
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
-        for path, text in search_files(archive):  # from the archive alone: a template edit never changes it
-            writer.write(path, text)
+        _write_search(archive, writer, cache, reuse)
         snapshot_date = _updated(archive, epoch).date().isoformat()
         writer.write(MANIFEST, manifest_json(manifest(archive, root, snapshot_date)))
         to_render = []
@@ -97,6 +96,28 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
             cache.save(out, writer.previous_site_id())
     progress.finish()
     return BuildResult(len(archive.articles), pages, time.perf_counter() - started, out, problems)
+
+
+def _write_search(archive: Archive, writer, cache: BuildCache, reuse: bool) -> None:
+    """The search files, from the archive alone (a template edit never changes them); when
+    their inputs are the previous build's, the previous files are linked, not rebuilt."""
+    key = inputs_key(archive)
+    previous = sorted(path for path, old in cache.pages.items() if path.startswith("search/") and old == key)
+    linked = set()
+    for path in previous if reuse else ():
+        if not writer.reuse_previous(path):
+            break
+        linked.add(path)
+    if previous and len(linked) == len(previous):
+        for path in previous:
+            cache.unchanged(path, key)
+        writer.write(*text_data_file())
+        return
+    for path, text in search_files(archive):
+        if path not in linked:  # a file linked before a link failed holds the same bytes
+            writer.write(path, text)
+        if path.startswith("search/"):
+            cache.unchanged(path, key)
 
 
 def enrich(archive: Archive, problems: Problems, cache: BuildCache | None = None) -> Archive:

@@ -33,6 +33,7 @@ from typing import Iterator
 
 from .dates import count_articles, digits, gregorian_text
 from . import postings
+from .cache import page_key
 from .model import SEARCH_PATH, Archive, Article, entity_path, relative_url, tag_path
 from .postings import CONTINUE, TERMINAL, WEIGHT_SCALE, Words, read_words, varints  # noqa: F401  (the format, for tests)
 from .text import COMMON_WORDS, base_form, from_lexicon_code, lexicon_code, reading_groups, shorten, text_core_for_js, tokens
@@ -223,6 +224,14 @@ def _parts(index: Index, analyser: Analyser) -> tuple[list[str], list[tuple[dict
     return firsts, parts
 
 
+def inputs_key(archive: Archive) -> bytes:
+    """Everything the search files depend on: when it is the previous build's, they are too."""
+    articles = tuple((a.id, a.title, a.digest or tuple(p.text for p in a.paragraphs), str(a.date), a.source,
+                      a.summary, a.tag_ids, tuple(m.entity for m in a.mentions)) for a in archive.articles)
+    return page_key("search", articles, repr(archive.entities), repr(archive.tags), archive.settings.digits,
+                    tuple(sorted(archive.settings.sources.items())))
+
+
 def search_files(archive: Archive) -> Iterator[tuple[str, str]]:
     """Every file of the search, as (path in the site, text)."""
     docs = search_docs(archive)
@@ -247,7 +256,12 @@ def search_files(archive: Archive) -> Iterator[tuple[str, str]]:
                 "phraseFields": list(PHRASE_FIELDS), "years": _years(docs), "facets": sorted(facets),
                 "digits": digits("0123456789", archive.settings.digits)}
     yield MANIFEST_PATH, f"ARSHIF_SEARCH.manifest({_json(manifest)});\n"
-    yield TEXT_DATA_PATH, f"window.ARSHIF_TEXT = {_json(text_core_for_js())};\n"
+    yield text_data_file()
+
+
+def text_data_file() -> tuple[str, str]:
+    """The text core's data for the browser (assets/arshif-text-data.js)."""
+    return TEXT_DATA_PATH, f"window.ARSHIF_TEXT = {_json(text_core_for_js())};\n"
 
 
 def _years(docs: list[SearchDoc]) -> list[list]:

@@ -77,3 +77,22 @@ def test_a_corrupt_cache_only_costs_a_full_build(tmp_path):
     fresh = tmp_path / "fresh"
     build(root, fresh, use_cache=False)
     assert site_digest(out) == site_digest(fresh)
+
+
+def test_search_files_are_linked_when_the_content_is_the_same_and_rebuilt_when_it_is_not(tmp_path):
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    manifest = out / "search" / "manifest.js"
+    first = inode(manifest)
+    (root / "archive.toml").write_text("home_page_size = 3\n", encoding="utf-8")  # a setting search does not read
+    build(root, out)
+    assert inode(manifest) == first and (out / "assets" / "arshif-text-data.js").is_file()
+    (root / "seeds" / "003.txt").write_text("عنوان 3\nكلمة جديدة كامتشاتكا.\n", encoding="utf-8")
+    build(root, out)
+    assert inode(manifest) != first
+    terms = "".join(p.read_text(encoding="utf-8") for p in (out / "search" / "t").glob("*.js"))
+    assert "كامتشاتكا" in terms
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)

@@ -20,7 +20,7 @@ ALLOWED = {
     "render": {"cache", "model", "charts", "dates", "text"},
     "workers": set(),
     "write": {"errors", "workers"},
-    "search": {"dates", "model", "postings", "text"},
+    "search": {"cache", "dates", "model", "postings", "text"},
     "postings": set(),
     "publish": {"model"},
     "progress": set(),
