@@ -255,7 +255,9 @@ def search_files(archive: Archive) -> Iterator[tuple[str, str]]:
                 "scale": WEIGHT_SCALE, "documents": len(docs), "firsts": firsts, "docsPerFile": DOCS_PER_FILE,
                 "phraseFields": list(PHRASE_FIELDS), "years": _years(docs), "facets": sorted(facets),
                 "digits": digits("0123456789", archive.settings.digits)}
-    yield MANIFEST_PATH, f"ARSHIF_SEARCH.manifest({_json(manifest)});\n"
+    # the search page loads the manifest with its own scripts, before search.js sets ARSHIF_SEARCH up: keep it for later
+    yield MANIFEST_PATH, ("(window.ARSHIF_SEARCH = window.ARSHIF_SEARCH || {early: {}, manifest: function (m) "
+                          f"{{ this.early[\"manifest:0\"] = m; }}}}).manifest({_json(manifest)});\n")
     yield text_data_file()
 
 

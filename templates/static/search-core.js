@@ -33,9 +33,15 @@
     this.data = {};
     this.failed = [];
     this.loaded = [];
+    this.early = {};
   }
   Registry.prototype.get = function (kind, key, path) {
     var id = kind + ":" + key, self = this;
+    if (!this.waiting[id] && Object.prototype.hasOwnProperty.call(this.early, id)) {
+      this.waiting[id] = Promise.resolve(this.early[id]);
+      this.data[id] = {};
+      this.loaded.push(path);
+    }
     if (!this.waiting[id]) {
       this.waiting[id] = new Promise(function (resolve) {
         var slot = self.data[id] = {resolve: resolve};
@@ -52,8 +58,9 @@
     return this.waiting[id];
   };
   Registry.prototype.arrive = function (kind, key, value) {
-    var slot = this.data[kind + ":" + key];
+    var id = kind + ":" + key, slot = this.data[id];
     if (slot && slot.resolve) { slot.resolve(value); slot.resolve = null; }
+    else if (!slot) this.early[id] = value;  // a file the page loaded itself (the manifest), before anyone asked
   };
   Registry.prototype.api = function () {
     var self = this, api = {};

@@ -33,7 +33,9 @@
     script.onload = onload;  // a file that ran without handing its data over is damaged
     document.body.appendChild(script);
   });
+  var early = window.ARSHIF_SEARCH && window.ARSHIF_SEARCH.early;  // the manifest, if it ran before this script
   window.ARSHIF_SEARCH = registry.api();
+  if (early) Object.keys(early).forEach(function (id) { registry.early[id] = early[id]; });
   var engine = null, last = null, digitsOf = "0123456789", lastRefs = null;
 
   function params() { return new URLSearchParams(window.location.search); }
