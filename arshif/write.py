@@ -98,7 +98,7 @@ class SiteWriter:
     def write_rendered(self, jobs: list[tuple[str, Callable[[], str]]], progress=None, slow: int = 0) -> None:
         """Render and write pages; a large batch is spread over the cores (forked workers
         inherit the jobs and write their own files; the swap still happens only here).
-        The first `slow` jobs are slow ones (search shards): each goes out on its own, first."""
+        The first `slow` jobs are slow ones: each goes out on its own, first."""
         for rel_path, _ in jobs:
             self._claim(rel_path)
         workers = can_fork(len(jobs), PARALLEL_FROM)
@@ -165,7 +165,7 @@ class SiteWriter:
 
 
 PARALLEL_FROM = 400  # pages; fewer are written faster than workers start
-CHUNK = 25  # pages a worker takes at a time: small, so slow pages (search shards) spread out
+CHUNK = 25  # pages a worker takes at a time: small, so slow pages spread out
 _SHARED: dict = {}  # what forked workers inherit: the jobs, the staging folder, the time stamp
 
 

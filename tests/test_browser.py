@@ -34,7 +34,7 @@ def page(browser):
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    # a request the page itself abandons by navigating away (a search submitted while shards load) is not an error
+    # a request the page itself abandons by navigating away (a search submitted while the index loads) is not an error
     page.on("requestfailed", lambda request: None if "ERR_ABORTED" in (request.failure or "") else page.errors.append(f"failed: {request.url}"))
     yield page
     context.close()
