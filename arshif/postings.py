@@ -29,6 +29,11 @@ _TERMINAL = np.frombuffer(TERMINAL.encode("ascii"), dtype=np.uint8)
 _CONTINUE = np.frombuffer(CONTINUE.encode("ascii"), dtype=np.uint8)
 
 
+def js_order(key: str) -> bytes:
+    """Sort key of JavaScript's string comparison (UTF-16 code units), which the browser's binary search uses."""
+    return key.encode("utf-16-be")
+
+
 @dataclass(frozen=True)
 class Words:
     """The archive's words as numbers: each field's word ids for every document, in document order."""
@@ -70,7 +75,7 @@ def build(words: Words, term_of_word: list[str | None], boosts: list[int], phras
     """The index of every document: what lunr.py's Builder computes, written as varints.
     Terms are handled a bucket at a time (a range of term ids) and arrays are int32, so
     memory grows with the archive's words, not with the work done on them."""
-    terms = sorted({t for t in term_of_word if t}, key=lambda t: t.encode("utf-16-be"))
+    terms = sorted({t for t in term_of_word if t}, key=js_order)
     term_id = {t: i for i, t in enumerate(terms)}
     tid_of_word = np.array([term_id[t] if t else -1 for t in term_of_word] or [0], dtype=np.int32)
     documents, nfields = len(words.lengths[0]) if words.lengths else 0, len(boosts)

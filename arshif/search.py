@@ -35,7 +35,7 @@ from .dates import count_articles, digits, gregorian_text
 from . import postings
 from .cache import page_key
 from .model import SEARCH_PATH, Archive, Article, entity_path, relative_url, tag_path
-from .postings import CONTINUE, TERMINAL, WEIGHT_SCALE, Words, read_words, varints  # noqa: F401  (the format, for tests)
+from .postings import WEIGHT_SCALE, Words, js_order, read_words
 from .text import COMMON_WORDS, base_form, from_lexicon_code, lexicon_code, reading_groups, shorten, text_core_for_js, tokens
 
 FIELDS = (("t", 10), ("n", 3), ("g", 3), ("s", 2), ("b", 1))  # headline, entity names, tags, source, body
@@ -103,14 +103,6 @@ class Analyser:
             else:
                 base = base_form(word, counts)
                 self.base[word] = None if base in COMMON_WORDS else base
-
-    @classmethod
-    def of(cls, docs: list[SearchDoc]) -> "Analyser":
-        counts = Counter()
-        for doc in docs:
-            for words in doc.words:
-                counts.update(words)
-        return cls(counts)
 
     @cached_property
     def terms(self) -> frozenset[str]:
@@ -189,14 +181,10 @@ def build_index(docs: list[SearchDoc], analyser: Analyser, words: Words | None =
     return index
 
 
-def _sort_key(key: str) -> bytes:
-    return key.encode("utf-16-be")  # the order of JavaScript's string comparison
-
-
 def _parts(index: Index, analyser: Analyser) -> tuple[list[str], list[tuple[dict, dict]]]:
     """Cut the sorted keys (terms and lexicon words) into parts of about equal size: enough
     parts that the list of their first keys stays small, few enough bytes per part."""
-    keys = sorted(set(index.postings) | set(analyser.lexicon), key=_sort_key)
+    keys = sorted(set(index.postings) | set(analyser.lexicon), key=js_order)
     if not keys:  # nothing to search (every word a common word): one empty part, so every lookup finds its file
         return [""], [({}, {})]
     entries = {}

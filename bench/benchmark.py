@@ -280,14 +280,19 @@ def arrange_archive(folder: Path, header: list[str], rows: list[dict], scratch: 
     for row in rows:
         shutil.copyfile(folder / "articles" / row["file"], seeds / row["file"])
     # Only the chosen rows: arshif rightly rejects a row whose file is not in seeds/.
+    write_content(content, header, rows, with_entities)
+    return archive
+
+
+def write_content(content: Path, header: list[str], rows: list[dict], with_entities: bool) -> None:
+    """content/metadata.csv with the rows, and the repository's entity list when asked
+    (the entity step, entity pages and linked mentions, is part of a real build)."""
     with open(content / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
     if with_entities:
-        # The entity step (entity pages, linked mentions) is part of a real build.
         shutil.copyfile(ENTITIES_FILE, content / "entities.toml")
-    return archive
 
 
 def entity_ids(archive: Path) -> list[str]:
@@ -1000,12 +1005,7 @@ def arrange_copies(folder: Path, header: list[str], rows: list[dict], articles: 
                 out_articles.append(replace(original, id=new_id, title=f"{(row.get('title') or original.title)} {marker}",
                                             date=new_row["date"]))
             out_rows.append(new_row)
-    with open(content / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(out_rows)
-    if with_entities:
-        shutil.copyfile(ENTITIES_FILE, content / "entities.toml")
+    write_content(content, header, out_rows, with_entities)
     return archive, out_articles
 
 

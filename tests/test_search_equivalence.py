@@ -18,7 +18,8 @@ from lunr.builder import Builder
 from lunr.pipeline import Pipeline
 from lunr.token import Token
 
-from arshif.search import CONTINUE, FIELDS, TERMINAL, Analyser, build_index
+from arshif.postings import CONTINUE, TERMINAL
+from arshif.search import FIELDS, Analyser, build_index
 from arshif.text import COMMON_WORDS, tokens
 
 pytestmark = pytest.mark.corpus

@@ -4,25 +4,14 @@
 // index term must be what Python gave (tests/make_search_vectors.py). Exits 1 on a mismatch.
 "use strict";
 const fs = require("fs");
-const path = require("path");
-const vm = require("vm");
-
+const {openSite} = require("./site_search.js");
 const [site, vectorsFile] = process.argv.slice(2);
-const run = (file) => vm.runInThisContext(fs.readFileSync(file, "utf8"), {filename: file});
-globalThis.window = globalThis;
-for (const asset of ["lunr.min.js", "arshif-text-data.js", "arshif-text.js", "search-core.js"]) run(path.join(site, "assets", asset));
-const text = globalThis.arshifText;
-const core = globalThis.arshifSearchCore;
-const registry = new core.Registry((file, onerror) => {
-  const full = path.join(site, file);
-  if (fs.existsSync(full)) run(full); else onerror();
-});
-globalThis.ARSHIF_SEARCH = registry.api();
+const {core, registry, text, lunr} = openSite(site);
 
 async function main() {
   const manifest = await registry.get("manifest", 0, "search/manifest.js");
   const engine = new core.SearchIndex(registry, manifest);
-  const pipeline = globalThis.lunr.Pipeline.load(manifest.pipeline);
+  const pipeline = lunr.Pipeline.load(manifest.pipeline);
   const vectors = JSON.parse(fs.readFileSync(vectorsFile, "utf8"));
   const failures = [];
   for (const [written, words, readings, term, kind] of vectors) {

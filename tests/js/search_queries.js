@@ -3,23 +3,8 @@
    Usage: node search_queries.js SITE_DIR < queries.json */
 "use strict";
 const fs = require("fs");
-const path = require("path");
-const vm = require("vm");
-const site = process.argv[2];
-const run = (file) => vm.runInThisContext(fs.readFileSync(file, "utf8"), {filename: file});
-globalThis.window = globalThis;
-run(path.join(site, "assets/lunr.min.js"));
-run(path.join(site, "assets/arshif-text-data.js"));
-run(path.join(site, "assets/arshif-text.js"));
-run(path.join(site, "assets/search-core.js"));
-const core = globalThis.arshifSearchCore;
-const lunr = globalThis.lunr;
-
-const registry = new core.Registry((file, onerror) => {
-  const full = path.join(site, file);
-  if (fs.existsSync(full)) run(full); else onerror();
-});
-globalThis.ARSHIF_SEARCH = registry.api();
+const {openSite} = require("./site_search.js");
+const {core, registry, lunr} = openSite(process.argv[2]);
 
 async function main() {
   const queries = JSON.parse(fs.readFileSync(0, "utf8"));
