@@ -11,7 +11,7 @@ own round() wherever numpy's rounding could differ (tests/test_search_equivalenc
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import count
 from typing import Iterable
@@ -65,47 +65,83 @@ class Postings:
     terms: list[str]  # sorted as JavaScript compares strings
     postings: list[str]  # term -> varints: field, documents, then ref delta and weight for each
     documents_with: list[int]  # term -> lunr's count of documents holding it (once for each field)
-    positions: list[str]  # term -> varints: field, documents, then count and positions for each ("" when none)
+    # term -> varints: its forms (places in form_table, "0" for the bare term only), then per
+    # field: field, documents, then for each document: count * 2 + flag, positions, forms held
+    positions: list[str]
+    form_table: list[str]  # every surface form (the clitics before a term: "", "ال", "و"...), the most frequent first
 
 
+# a document's forms of a term, as the bits of one varint character; the last bit stands for
+# all the rarer forms (on the corpus a term has up to six forms, most one to three)
+FORM_BITS = 5
 BUCKET_ENTRIES = 1_000_000  # words handled at once: the arrays of one bucket of terms stay small
 
 
-def build(words: Words, term_of_word: list[str | None], boosts: list[int], phrase_fields: tuple[int, ...]) -> Postings:
+def build(words: Words, term_of_word: list[str | None], form_of_word: list[str | None], boosts: list[int],
+          phrase_fields: tuple[int, ...]) -> Postings:
     """The index of every document: what lunr.py's Builder computes, written as varints.
     Terms are handled a bucket at a time (a range of term ids) and arrays are int32, so
     memory grows with the archive's words, not with the work done on them."""
     terms = sorted({t for t in term_of_word if t}, key=js_order)
     term_id = {t: i for i, t in enumerate(terms)}
     tid_of_word = np.array([term_id[t] if t else -1 for t in term_of_word] or [0], dtype=np.int32)
+    forms, form_total, bit_of_word = _forms(words, term_of_word, form_of_word, phrase_fields)
     documents, nfields = len(words.lengths[0]) if words.lengths else 0, len(boosts)
-    fields = []  # per field: (term ids, documents, positions) of the words that are not common words
+    fields = []  # per field: (term ids, documents, positions, form bits) of the words that are not common words
     for f in range(nfields):
         tids = tid_of_word[words.fields[f]] if len(words.fields[f]) else np.zeros(0, dtype=np.int32)
         docs = np.repeat(np.arange(documents, dtype=np.int32), words.lengths[f])
         starts = np.repeat((np.cumsum(words.lengths[f]) - words.lengths[f]).astype(np.int32), words.lengths[f])
         at = np.arange(len(tids), dtype=np.int32) - starts  # positions count the common words too
         kept = tids >= 0
-        fields.append((tids[kept], docs[kept], at[kept] if f in phrase_fields else None))
+        phrase = f in phrase_fields
+        fields.append((tids[kept], docs[kept], at[kept] if phrase else None,
+                       bit_of_word[words.fields[f][kept]] if phrase else None))
     denominators = np.zeros((nfields, max(documents, 1)))
-    for f, (_, docs, _) in enumerate(fields):
+    for f, (_, docs, _, _) in enumerate(fields):
         lengths = np.bincount(docs, minlength=documents)
         average = (lengths.sum() / documents if documents else 0) or 1  # an empty field: no term needs it
         denominators[f, :documents] = K1 * (1 - B + B * (lengths / average))  # lunr's order of operations
     postings, positions, documents_with = [""] * len(terms), [""] * len(terms), [0] * len(terms)
-    buckets = max(1, sum(len(t) for t, _, _ in fields) // BUCKET_ENTRIES)
+    buckets = max(1, sum(len(t) for t, _, _, _ in fields) // BUCKET_ENTRIES)
     step = -(-len(terms) // buckets) if terms else 1
     for low in range(0, len(terms), step):
-        chosen = [(t >= low) & (t < low + step) for t, _, _ in fields]
-        keys = [(t[c].astype(np.int64) * nfields + f) * documents + d[c] for f, ((t, d, _), c) in enumerate(zip(fields, chosen))]
+        chosen = [(t >= low) & (t < low + step) for t, _, _, _ in fields]
+        keys = [(t[c].astype(np.int64) * nfields + f) * documents + d[c] for f, ((t, d, _, _), c) in enumerate(zip(fields, chosen))]
         unique, tf = np.unique(np.concatenate(keys), return_counts=True)
         for term, (text, n) in _postings(unique, tf, documents, denominators, boosts).items():
             postings[term], documents_with[term] = text, n
-        entries = [(t[c], np.full(int(c.sum()), phrase_fields.index(f), dtype=np.int32), d[c], a[c])
-                   for f, ((t, d, a), c) in enumerate(zip(fields, chosen)) if a is not None]
+        entries = [(t[c], np.full(int(c.sum()), phrase_fields.index(f), dtype=np.int32), d[c], a[c], bits[c])
+                   for f, ((t, d, a, bits), c) in enumerate(zip(fields, chosen)) if a is not None]
         for term, text in _positions(entries, phrase_fields).items():
             positions[term] = text
-    return Postings(terms, postings, documents_with, positions)
+    table = sorted({f for fs in forms.values() for f in fs}, key=lambda f: (-form_total[f], js_order(f)))
+    place = {form: i for i, form in enumerate(table)}
+    for term, text in enumerate(positions):  # each term's forms first, as places in the table ("0": the bare term only)
+        if text:
+            held = forms.get(terms[term], [""])
+            positions[term] = ("0" if held == [""] else "".join(map(_varint, [len(held), *(place[f] for f in held)]))) + text
+    return Postings(terms, postings, documents_with, positions, table)
+
+
+def _forms(words: Words, term_of_word, form_of_word, phrase_fields) -> tuple[dict[str, list[str]], Counter, np.ndarray]:
+    """Each term's surface forms in headlines and bodies, the most frequent first; how often
+    each form occurs in the whole archive; and each word's bit: its form's place in its
+    term's list, the last bit standing for every form past it."""
+    occurrences = np.zeros(len(words.vocabulary), dtype=np.int64)
+    for f in phrase_fields:
+        occurrences += np.bincount(words.fields[f], minlength=len(words.vocabulary)) if len(words.fields[f]) else 0
+    by_term: dict[str, Counter] = defaultdict(Counter)
+    total: Counter = Counter()
+    held = [(w, term_of_word[w], form_of_word[w], n) for w, n in enumerate(occurrences.tolist()) if n and term_of_word[w]]
+    for _, term, form, n in held:
+        by_term[term][form] += n
+        total[form] += n
+    ranked = {t: sorted(c, key=lambda form: (-c[form], js_order(form))) for t, c in by_term.items()}
+    bit_of_word = np.zeros(max(1, len(words.vocabulary)), dtype=np.int32)
+    for word_id, term, form, _ in held:
+        bit_of_word[word_id] = 1 << min(ranked[term].index(form), FORM_BITS - 1)
+    return ranked, total, bit_of_word
 
 
 def _postings(unique: np.ndarray, tf: np.ndarray, documents: int, denominators: np.ndarray, boosts) -> dict[int, tuple[str, int]]:
@@ -155,28 +191,36 @@ def _thousandths(score: np.ndarray) -> np.ndarray:
 
 
 def _positions(entries, phrase_fields: tuple[int, ...]) -> dict[int, str]:
-    """[field, documents, then count and positions for each] for each phrase field holding the
-    term; the documents are those of the term's postings for that field, in the same order,
-    so their numbers are not written twice."""
+    """[field, documents, then for each document: count * 2 + flag, its positions, and, when
+    the flag is 1, the bits of the term's forms it holds] for each phrase field holding the
+    term. The flag is 0 when the document holds the term's first form only (most do). The
+    documents are those of the term's postings for that field, in the same order, so their
+    numbers are not written twice."""
     if not entries:
         return {}
-    tid, fi, doc, at = (np.concatenate(parts) for parts in zip(*entries))
+    tid, fi, doc, at, bit = (np.concatenate(parts) for parts in zip(*entries))
     entries.clear()
     if not len(tid):
         return {}
     # each field's entries are already in (document, position) order: a stable sort by (term, field) does the rest
     order = np.argsort(tid * 2 + fi, kind="stable")
-    tid, fi, doc, at = tid[order], fi[order], doc[order], at[order]
+    tid, fi, doc, at, bit = tid[order], fi[order], doc[order], at[order], bit[order]
     del order
     new_field = np.concatenate(([True], (tid[1:] != tid[:-1]) | (fi[1:] != fi[:-1])))
     new_doc = new_field | np.concatenate(([False], doc[1:] != doc[:-1]))
-    field_index, doc_index = np.cumsum(new_field) - 1, np.cumsum(new_doc) - 1
-    at_flat = np.arange(len(tid)) + (doc_index + 1) + (field_index + 1) * 2
-    flat = np.zeros(len(tid) + int(new_doc.sum()) + int(new_field.sum()) * 2, dtype=np.int32)
-    flat[at_flat] = at
-    doc_at = at_flat[new_doc] - 1
+    doc_first = np.flatnonzero(new_doc)
+    many = np.diff(np.append(doc_first, len(tid)))
+    forms = np.bitwise_or.reduceat(bit, doc_first)
+    flag = (forms != 1).astype(np.int64)
+    field_of_doc = np.cumsum(new_field)[new_doc] - 1
+    sizes = 1 + many + flag  # count, positions, forms
+    doc_at = np.cumsum(sizes) - sizes + (field_of_doc + 1) * 2
+    flat = np.zeros(int(sizes.sum()) + int(new_field.sum()) * 2, dtype=np.int64)
+    flat[doc_at] = many * 2 + flag
+    doc_index = np.cumsum(new_doc) - 1
+    flat[doc_at[doc_index] + 1 + (np.arange(len(tid)) - doc_first[doc_index])] = at
+    flat[(doc_at + 1 + many)[flag == 1]] = forms[flag == 1]
     doc_of_field_start = new_field[new_doc]
-    flat[doc_at] = np.bincount(doc_index, minlength=len(doc_at))
     field_at = doc_at[doc_of_field_start] - 2
     flat[field_at] = np.array(phrase_fields)[fi[new_field]]
     flat[field_at + 1] = np.bincount(np.cumsum(doc_of_field_start) - 1, minlength=len(field_at))
@@ -213,6 +257,16 @@ def varints_with_offsets(numbers: np.ndarray) -> tuple[str, np.ndarray]:
     offsets = np.zeros(len(numbers) + 1, dtype=np.int64)
     np.cumsum(digits, out=offsets[1:])
     return chars[used].tobytes().decode("ascii"), offsets
+
+
+def _varint(number: int) -> str:
+    """One number's varint, for the few numbers written one at a time."""
+    text = TERMINAL[number & 31]
+    number >>= 5
+    while number:
+        text = CONTINUE[number & 31] + text
+        number >>= 5
+    return text
 
 
 def varints(numbers) -> str:

@@ -13,7 +13,8 @@ Files (every one a plain script handing its data to `ARSHIF_SEARCH`, so file:// 
   search/t/N.js        terms and words in one key range: postings (document, weight per
                        field) of each base form, and the lexicon: how a word of the archive
                        becomes its base (وبروسيا -> روسيا), so the browser reads it alike
-  search/p/N.js        the same range's word positions in headlines and bodies: "phrases"
+  search/p/N.js        the same range's word positions in headlines and bodies ("phrases"),
+                       and which surface forms (بروسيا, روسيا) each document holds
   search/d/N.js        what a result shows, DOCS_PER_FILE documents a file
   search/x/REF.js      the start of one article's text, to cut its snippet from
   search/f/KIND.js     the documents of each source, tag and entity: narrowing results
@@ -35,8 +36,8 @@ from .dates import count_articles, digits, gregorian_text
 from . import postings
 from .cache import page_key
 from .model import SEARCH_PATH, Archive, Article, entity_path, relative_url, tag_path
-from .postings import WEIGHT_SCALE, Words, js_order, read_words
-from .text import COMMON_WORDS, base_form, from_lexicon_code, lexicon_code, reading_groups, shorten, text_core_for_js, tokens
+from .postings import FORM_BITS, WEIGHT_SCALE, Words, js_order, read_words
+from .text import COMMON_WORDS, base_form, form_of, from_lexicon_code, lexicon_code, reading_groups, shorten, text_core_for_js, tokens
 
 FIELDS = (("t", 10), ("n", 3), ("g", 3), ("s", 2), ("b", 1))  # headline, entity names, tags, source, body
 PHRASE_FIELDS = (0, 4)  # positions are kept for the headline and the body
@@ -155,12 +156,14 @@ class Analyser:
 class Index:
     """The whole archive's lunr index: each term's postings (field, documents, then ref delta
     and weight in thousandths for each) and the positions of its words in headlines and
-    bodies (field, documents, then count and positions for each of its postings' documents), as varints."""
+    bodies (its surface forms, then field, documents, then count, positions and forms held for
+    each of its postings' documents), as varints (see arshif.postings)."""
 
     postings: dict[str, str]
     positions: dict[str, str]
     documents: int
     documents_with: dict[str, int]  # lunr's count of the documents holding each term (once for each field)
+    forms: list[str]  # every surface form, as the positions name them by place (see arshif.postings)
 
 
 def analyse(docs: list[SearchDoc]) -> tuple[Words, Analyser]:
@@ -174,9 +177,10 @@ def build_index(docs: list[SearchDoc], analyser: Analyser, words: Words | None =
     if words is None:
         words = read_words((doc.words for doc in docs), len(FIELDS), len(docs))
     term_of_word = [analyser.index_term(w) for w in words.vocabulary]
-    built = postings.build(words, term_of_word, [boost for _, boost in FIELDS], PHRASE_FIELDS)
+    form_of_word = [form_of(w, t) if t else None for w, t in zip(words.vocabulary, term_of_word)]
+    built = postings.build(words, term_of_word, form_of_word, [boost for _, boost in FIELDS], PHRASE_FIELDS)
     index = Index(dict(zip(built.terms, built.postings)), {t: p for t, p in zip(built.terms, built.positions) if p}, len(docs),
-                  dict(zip(built.terms, built.documents_with)))
+                  dict(zip(built.terms, built.documents_with)), built.form_table)
     analyser.documents_with = index.documents_with
     return index
 
@@ -241,7 +245,7 @@ def search_files(archive: Archive) -> Iterator[tuple[str, str]]:
     yield "search/pages.js", _script("pages", 0, _pages(archive, analyser))
     manifest = {"version": 2, "fields": [name for name, _ in FIELDS], "pipeline": list(PIPELINE_LABELS),
                 "scale": WEIGHT_SCALE, "documents": len(docs), "firsts": firsts, "docsPerFile": DOCS_PER_FILE,
-                "phraseFields": list(PHRASE_FIELDS), "years": _years(docs), "facets": sorted(facets),
+                "forms": index.forms, "formBits": FORM_BITS, "phraseFields": list(PHRASE_FIELDS), "years": _years(docs), "facets": sorted(facets),
                 "digits": digits("0123456789", archive.settings.digits)}
     # the search page loads the manifest with its own scripts, before search.js sets ARSHIF_SEARCH up: keep it for later
     yield MANIFEST_PATH, ("(window.ARSHIF_SEARCH = window.ARSHIF_SEARCH || {early: {}, manifest: function (m) "

@@ -302,6 +302,20 @@ def from_lexicon_code(word: str, code: int) -> str:
     return word[code:] if code > 0 else ARTICLE + word[-code:]
 
 
+def form_of(word: str, term: str) -> str | None:
+    """The surface form of a word of its term: the clitics written before it, but for a
+    conjunction, which never changes what a word says ("" for روسيا and وروسيا, "ب" for
+    بروسيا, "ال"; "ل+" for للبيت, whose لل holds the term's ال). A reader's word and a word of
+    the text are the same surface form when their forms are equal."""
+    if word.endswith(term):
+        form = word[: len(word) - len(term)]
+    elif term.startswith(ARTICLE) and word.endswith(term[len(ARTICLE):]):
+        form = word[: len(word) - len(term) + len(ARTICLE)] + "+"
+    else:
+        return None
+    return form[1:] if form[:1] and form[0] in CONJUNCTIONS else form
+
+
 def text_core_for_js() -> dict:
     """The data arshif-text.js needs to fold and read words exactly as this module does (sorted: byte-identical builds)."""
     return {

@@ -17,7 +17,7 @@ from arshif.errors import Problems
 from arshif.load import load_archive
 from arshif.pipeline import enrich
 from arshif.search import Analyser, analyse, build_index, search_docs
-from arshif.text import COMMON_WORDS, normalise, readings, tokens
+from arshif.text import COMMON_WORDS, form_of, normalise, readings, tokens
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "articles"
@@ -100,7 +100,8 @@ def CORPUS_ARCHIVE() -> Path:
 def vector(written: str, kind: str, analyser: Analyser) -> list:
     words = tokens(written)
     first = words[0] if words else ""
-    return [written, words, readings(first), analyser.query_term(first) if first else None, kind]
+    term = analyser.query_term(first) if first else None
+    return [written, words, readings(first), term, kind, form_of(first, term) if term else None]
 
 
 def main() -> None:
@@ -112,7 +113,7 @@ def main() -> None:
     vectors += [vector(w, kind, analyser) for w, kind in EXTRA]
     path = HERE / "data" / "search_vectors.json"
     lines = ",\n".join(json.dumps(v, ensure_ascii=False) for v in vectors)
-    path.write_text(f"[\n{lines}\n]\n", encoding="utf-8")  # [written, words, readings, term on the corpus, kind], one a line
+    path.write_text(f"[\n{lines}\n]\n", encoding="utf-8")  # [written, words, readings, term on the corpus, kind, surface form], one a line
     print(f"{len(vectors)} vectors -> {path}")
 
 

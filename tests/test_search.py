@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -12,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from arshif.pipeline import REPO_ROOT, build
-from arshif.postings import CONTINUE, TERMINAL, js_order, varints
-from arshif.text import normalise, readings, tokens
+from arshif.postings import CONTINUE, FORM_BITS, TERMINAL, _varint, js_order, varints
+from arshif.text import form_of, normalise, readings, tokens
 
 from conftest import SEED_TEXT, write_archive
 
@@ -33,10 +34,11 @@ def test_vectors_through_the_python_side(corpus_search):
     _, _, analyser = corpus_search
     vectors = json.loads(VECTORS.read_text(encoding="utf-8"))
     assert len(vectors) > 6000 and len({v[4] for v in vectors}) >= 30
-    for written, words, reading, term, kind in vectors:
+    for written, words, reading, term, kind, form in vectors:
         assert tokens(written) == words, (written, kind)
         assert readings(words[0] if words else "") == reading, (written, kind)
         assert (analyser.query_term(words[0]) if words else None) == term, (written, kind)
+        assert (form_of(words[0], term) if term else None) == form, (written, kind)
 
 
 def test_vectors_through_the_javascript_side(corpus_site):
@@ -81,6 +83,7 @@ def test_varints_read_back():
         else:
             n = n * 32 + digits[ch] - 32
     assert back == numbers
+    assert "".join(map(_varint, numbers)) == text  # the one-at-a-time writer agrees
 
 
 def read_script(path: Path, call: str):
@@ -143,3 +146,33 @@ def test_readings_of_words_the_archive_does_not_hold(corpus_search):
     assert analyser.query_term("عراق") == analyser.query_term("العراق")
     assert analyser.query_term("بهدف") == analyser.query_term("هدف")
     assert analyser.query_term(normalise("وللكهرباء")) == analyser.query_term(normalise("الكهرباء"))
+
+
+def test_surface_forms_read_back_in_the_browser(corpus_search, corpus_site):
+    """For terms with many forms and few, the browser reads, for every document, exactly the
+    surface forms (وروسيا, بروسيا, روسيا) its headline and body hold."""
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    _, docs, analyser = corpus_search
+    held: dict[str, dict[int, set[str]]] = {}
+    for doc in docs:
+        for word in doc.words[0] + doc.words[4]:
+            term = analyser.base.get(word)
+            if term:
+                held.setdefault(term, {}).setdefault(doc.ref, set()).add(form_of(word, term))
+    ranked = sorted(held, key=lambda t: (-len({f for fs in held[t].values() for f in fs}), t))
+    terms = ranked[:40] + random.Random(3).sample(ranked[40:], 160)
+    result = subprocess.run(["node", str(Path(__file__).parent / "js" / "term_forms.js"), str(corpus_site)],
+                            input=json.dumps(terms), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)
+    assert max(len(got[t][0]) for t in terms) > FORM_BITS  # some term has more forms than bits
+    for term in terms:
+        forms, bits_of = got[term]
+        assert set(forms) == {f for fs in held[term].values() for f in fs}, term
+        assert {int(r) for r in bits_of} == set(held[term]), term
+        for ref, holds in held[term].items():
+            expected = 0
+            for form in holds:
+                expected |= 1 << min(forms.index(form), FORM_BITS - 1)
+            assert bits_of[str(ref)] == expected, (term, ref, holds)

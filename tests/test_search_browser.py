@@ -16,13 +16,15 @@ import pytest
 
 from conftest import CORPUS
 from test_browser import browser, page  # noqa: F401  (the Chromium fixtures)
-from arshif.text import readings, tokens
+from arshif.text import form_of, normalise, readings, tokens
 
 pytestmark = pytest.mark.browser
 
-# Spellings a reader may type for one word (hamza, ى/ي, ة/ه, a clitic typed, the article): the same results.
-VARIANTS = [("أمريكا", "امريكا"), ("مستشفى", "مستشفي"), ("الكهرباء", "كهرباء"), ("روسيا", "وروسيا", "بروسيا"),
-            ("السعودية", "السعوديه", "للسعودية"), ("إيران", "ايران", "وإيران")]
+# Spellings a reader may type for one word (hamza, ى/ي, ة/ه, a conjunction typed): the same results, in the same order.
+VARIANTS = [("أمريكا", "امريكا"), ("مستشفى", "مستشفي"), ("روسيا", "وروسيا", "فروسيا"),
+            ("السعودية", "السعوديه", "والسعودية"), ("إيران", "ايران", "وإيران")]
+# The same word with a preposition or the article: the same articles, those holding the form typed first.
+FORMS = [("الكهرباء", "كهرباء"), ("روسيا", "بروسيا"), ("السعودية", "للسعودية")]
 BAD_QUERIES = ["بوتين " * 1000, "!!! ؟؟ ... ،،", "في من على", "\u200f\u200e\u202b", "😀🔥", "+", "*", "~2", "-", '"',
                "حقل:بوتين", "(بوتين)", "[روسيا]", "بوتين^10", "بوتين~1", "title:روسيا", "\\", "<script>alert(1)</script>"]
 
@@ -113,6 +115,9 @@ def test_spelling_variants_give_the_same_results_from_file_and_http(page, corpus
         for group in VARIANTS:
             found = [open_search(page, url, word)["refs"] for word in group]
             assert found[0] and all(f == found[0] for f in found), (url, group, [len(f) for f in found])
+        for group in FORMS:
+            found = [open_search(page, url, word)["refs"] for word in group]
+            assert found[0] and all(sorted(f) == sorted(found[0]) for f in found), (url, group, [len(f) for f in found])
 
     check((corpus_site / "search.html").as_uri())
     with Served(corpus_site.parent) as root:
@@ -307,3 +312,23 @@ def test_prefixes_keep_the_typed_word(page, corpus_site):  # noqa: F811
         assert set(open_search(page, url, word)["refs"]) <= set(open_search(page, url, word + "*")["refs"]), word
     open_search(page, url, "ال*")
     assert "كثيرة جدًا" in status(page)
+
+
+@pytest.mark.corpus
+def test_words_as_typed_rank_above_matches_through_a_clitic(page, corpus_site, corpus_search):  # noqa: F811
+    """Within headline matches, and within the rest, the articles holding the word as typed
+    (بالعراق; a conjunction does not count: وبالعراق too) come before those holding it only
+    with other clitics (العراق, للعراق)."""
+    _, docs, analyser = corpus_search
+    url = (corpus_site / "search.html").as_uri()
+    for typed in ("بالعراق", "لبنان", "والنفط", "الكهرباء"):
+        word = normalise(typed)
+        term = analyser.query_term(word)
+        form = form_of(word, term)
+        refs = open_search(page, url, typed)["refs"]
+        keys = [(any(analyser.base.get(w) == term for w in docs[r].words[0]),
+                 any(analyser.base.get(w) == term and form_of(w, term) == form for w in docs[r].words[0] + docs[r].words[4]))
+                for r in refs]
+        assert keys == sorted(keys, reverse=True), typed
+        assert any(exact for _, exact in keys) and not all(exact for _, exact in keys), typed
+    assert page.errors == []

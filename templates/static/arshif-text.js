@@ -73,6 +73,16 @@
     return code > 0 ? word.slice(code) : ARTICLE + word.slice(-code);
   }
 
+  // arshif.text.form_of: the clitics written before the term but a conjunction ("" for the term itself), null if none fit
+  function formOf(word, term) {
+    var form;
+    if (word.endsWith(term)) form = word.slice(0, word.length - term.length);
+    else if (term.startsWith(ARTICLE) && word.endsWith(term.slice(ARTICLE.length))) {
+      form = word.slice(0, word.length - term.length + ARTICLE.length) + "+";
+    } else return null;
+    return form && data.conjunctions.includes(form[0]) ? form.slice(1) : form;
+  }
+
   // arshif.search.Analyser.query_term: the word's term if the archive holds it, else a
   // reading of the first group of readings the archive holds, the one whose term the most
   // documents hold; null for a common word. `lookup` and `documentsWith` answer from the loaded parts.
@@ -98,7 +108,7 @@
 
   var api = {ignoredChars: ignoredChars,
     fold: fold, normalise: normalise, words: words, readings: readings, queryTerm: queryTerm,
-    fromLexiconCode: fromLexiconCode, isStopWord: function (w) { return stopWords.has(w); },
+    fromLexiconCode: fromLexiconCode, formOf: formOf, isStopWord: function (w) { return stopWords.has(w); },
     setLookup: function (find, count) { lookup = find; documentsWith = count || documentsWith; }, article: ARTICLE, minBase: MIN_BASE
   };
 

@@ -205,21 +205,44 @@
   };
 
   // Positions of a term: {field index: {ref: [positions]}}; the documents are its postings'.
+  // Also its surface forms (`forms`, the most frequent first) and, for each document, the
+  // bits of the forms its headline and body hold (`formsOf[ref]`; bit k: forms[k]).
   SearchIndex.prototype.positions = function (term) {
-    var self = this, n = this.partOf(term);
+    var self = this, n = this.partOf(term), has = Object.prototype.hasOwnProperty;
     return this.r.get("positions", n, "search/p/" + n + ".js").then(function (part) {
-      var found = {};
-      if (!part || !Object.prototype.hasOwnProperty.call(part, term)) return found;
-      var nums = decode(part[term]), at = 0, refsByField = self.refsOf(term);
+      var found = {forms: [""], formsOf: {}};
+      if (!part || !has.call(part, term)) return found;
+      var nums = decode(part[term]), at = 1 + nums[0], refsByField = self.refsOf(term);
+      if (nums[0]) found.forms = nums.slice(1, at).map(function (place) { return self.m.forms[place]; });
       while (at < nums.length) {
         var field = nums[at++], count = nums[at++], refs = found[field] = {}, order = refsByField[field] || [];
         for (var k = 0; k < count; k++) {
-          var many = nums[at++];
-          refs[order[k]] = nums.slice(at, at + many);
+          var head = nums[at++], many = head >> 1, ref = order[k];
+          refs[ref] = nums.slice(at, at + many);
           at += many;
+          found.formsOf[ref] = (found.formsOf[ref] || 0) | (head & 1 ? nums[at++] : 1);
         }
       }
       return found;
+    });
+  };
+
+  /* How many of the reader's words ({term, form}) a document holds as they were typed
+     (وروسيا, not only روسيا through its clitic): a function of the document's number.
+     A form past the last bit (a rare form) cannot be told apart, so it does not count. */
+  SearchIndex.prototype.exactness = function (typed) {
+    var last = this.m.formBits - 1;
+    return this.positionsOf(typed.map(function (t) { return t.term; })).then(function (byTerm) {
+      var checks = [];
+      typed.forEach(function (t) {
+        var found = byTerm[t.term], place = found.forms.indexOf(t.form);
+        if (place >= 0 && place < last) checks.push({formsOf: found.formsOf, bit: 1 << place});
+      });
+      return function (ref) {
+        var n = 0;
+        checks.forEach(function (c) { if ((c.formsOf[ref] || 0) & c.bit) n += 1; });
+        return n;
+      };
     });
   };
 
@@ -350,7 +373,9 @@
       if (!usable) results = [];
       var phrases = mode === "all" ? parsed.phrases.map(phraseTerms).filter(function (p) { return p.length > 1; }) : [];
       var excludedPhrases = parsed.excludedPhrases.map(phraseTerms).filter(function (p) { return p.length > 1; });
-      var outcome = {terms: terms.filter(Boolean), prefixes: prefixes, skipped: got[2].filter(function (p) { return p.tooShort || p.tooBroad; }),
+      var typed = [];
+      positive.forEach(function (w, i) { if (terms[i]) typed.push({term: terms[i], form: text.formOf(w, terms[i])}); });
+      var outcome = {terms: terms.filter(Boolean), typed: typed, prefixes: prefixes, skipped: got[2].filter(function (p) { return p.tooShort || p.tooBroad; }),
                      droppedExcluded: parsed.excluded.filter(function (w, i) { return !excludedTerms[i]; })};
       if (!results.length || (!phrases.length && !excludedPhrases.length)) { outcome.results = results; return outcome; }
       var needed = [];

@@ -105,7 +105,7 @@
                                    : "«" + prefix.prefix + "*» تبدأ بها كلمات كثيرة جدًا: اكتب حروفًا أكثر قبل *.");
       });
       if (found.droppedExcluded.length) notes.push("لا تُستبعد الكلمات الشائعة: «" + found.droppedExcluded.join("»، «") + "».");
-      return narrowAndOrder(found.results, p).then(function (refs) {
+      return narrowAndOrder(found, p).then(function (refs) {
         return show(q, parsed, outcome.mode, refs, found, notes, engine.queryMs);
       });
     });
@@ -113,16 +113,25 @@
 
   var ACTIVE = ["year"].concat(FACETS.map(function (f) { return f[0]; }));
 
-  // Headline matches first, then lunr's score, then the newest; or the newest first.
-  // Returns every result (`all`), and the results each filter leaves, but for its own kind (`but`).
-  function narrowAndOrder(results, p) {
-    var all = results.map(function (r) {
-      var inTitle = 0;
-      Object.keys(r.matchData.metadata).forEach(function (term) { if (r.matchData.metadata[term].t) inTitle += 1; });
-      return {ref: +r.ref, score: r.score, inTitle: inTitle};
+  // Headline matches first, then the documents holding more of the words as typed (an exact
+  // surface form above a match through a clitic), then lunr's score, then the newest; or the
+  // newest first. Returns every result (`all`), and the results each filter leaves, but for
+  // its own kind (`but`).
+  function narrowAndOrder(found, p) {
+    var byDate = p.get("sort") === "date";
+    return (byDate ? Promise.resolve(null) : engine.exactness(found.typed)).then(function (exact) {
+      var all = found.results.map(function (r) {
+        var inTitle = 0;
+        Object.keys(r.matchData.metadata).forEach(function (term) { if (r.matchData.metadata[term].t) inTitle += 1; });
+        return {ref: +r.ref, score: r.score, inTitle: inTitle, exact: exact ? exact(+r.ref) : 0};
+      });
+      if (byDate) all.sort(function (a, b) { return b.ref - a.ref; });
+      else all.sort(function (a, b) { return b.inTitle - a.inTitle || b.exact - a.exact || b.score - a.score || b.ref - a.ref; });
+      return withFilters(all, p);
     });
-    if (p.get("sort") === "date") all.sort(function (a, b) { return b.ref - a.ref; });
-    else all.sort(function (a, b) { return b.inTitle - a.inTitle || b.score - a.score || b.ref - a.ref; });
+  }
+
+  function withFilters(all, p) {
     var active = ACTIVE.filter(function (key) { return p.get(key) !== null; });
     return Promise.all(active.map(function (key) { return keepOf(key, p.get(key)); })).then(function (keeps) {
       var shown = all.filter(function (r) { return keeps.every(function (keep) { return keep(r.ref); }); });
