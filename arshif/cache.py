@@ -29,7 +29,7 @@ def cache_path(out: Path) -> Path:
 
 
 class BuildCache:
-    """Parsed seeds keyed by file and stat, and each written page's input key."""
+    """Parsed seeds keyed by file and a hash of its bytes, and each written page's input key."""
 
     def __init__(self, seeds=None, pages=None, site_id=None, mentions=None):
         self.seeds: dict[str, tuple] = seeds or {}
@@ -50,17 +50,17 @@ class BuildCache:
         except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
             return cls()  # no cache, or an unreadable one: build everything
 
-    def seed(self, path: Path, info: os.stat_result):
-        """What the loader made of a seed whose size and mtime are unchanged, else None."""
+    def seed(self, path: Path, content_key: bytes):
+        """What the loader made of a seed whose bytes are unchanged, else None."""
         key = str(path)
         entry = self.seeds.get(key)
-        if entry is not None and entry[0] == info.st_size and entry[1] == info.st_mtime_ns:
+        if entry is not None and entry[0] == content_key:
             self.new_seeds[key] = entry
-            return entry[2]
+            return entry[1]
         return None
 
-    def remember_seed(self, path: Path, info: os.stat_result, parsed: tuple) -> None:
-        self.new_seeds[str(path)] = (info.st_size, info.st_mtime_ns, parsed)
+    def remember_seed(self, path: Path, content_key: bytes, parsed: tuple) -> None:
+        self.new_seeds[str(path)] = (content_key, parsed)
 
     def mentions(self, scan: str, article_id: str, key: bytes):
         """What a scan (entities, tags) found in an article last time, if its text and the list are the same."""

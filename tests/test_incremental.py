@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 from arshif.cache import cache_path
-from arshif.pipeline import build
+from arshif.pipeline import REPO_ROOT, build
 from conftest import write_archive
 from test_build import site_digest
 
@@ -93,6 +95,26 @@ def test_search_files_are_linked_when_the_content_is_the_same_and_rebuilt_when_i
     assert inode(manifest) != first
     terms = "".join(p.read_text(encoding="utf-8") for p in (out / "search" / "t").glob("*.js"))
     assert "كامتشاتكا" in terms
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
+
+
+def test_an_edit_that_keeps_size_and_mtime_still_reaches_the_site(tmp_path):
+    """A restored backup, rsync -t or a one-second filesystem: the same size and mtime, new
+    bytes. Each build runs in its own process (as users run them), with the cache on disk."""
+    root = write_archive(tmp_path / "a", seeds={"a.txt": "عنوان\nقال بوتين اليوم كلاما.\n"})
+    out = tmp_path / "out"
+    command = [sys.executable, str(REPO_ROOT / "build.py"), str(root), "--out", str(out), "--quiet"]
+    subprocess.run(command, check=True)
+    seed = root / "seeds" / "a.txt"
+    before = seed.stat()
+    seed.write_bytes(seed.read_bytes().replace("بوتين".encode(), "كاذبة".encode()))
+    os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert seed.stat().st_size == before.st_size and seed.stat().st_mtime_ns == before.st_mtime_ns
+    subprocess.run(command, check=True)
+    page = (out / "articles" / "a.html").read_text(encoding="utf-8")
+    assert "كاذبة" in page and "بوتين" not in page
     fresh = tmp_path / "fresh"
     build(root, fresh, use_cache=False)
     assert site_digest(out) == site_digest(fresh)

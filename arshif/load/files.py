@@ -17,11 +17,20 @@ def read_text(path: Path, problems: Problems) -> str | None:
     byte-order mark is converted, with a warning (nothing is lost); anything else stops
     the build, and text that reads as Windows-1256 Arabic is named so, with the command
     that converts it (guessing an encoding silently could garble an archive)."""
+    data = read_bytes(path, problems)
+    return None if data is None else decode_text(path, data, problems)
+
+
+def read_bytes(path: Path, problems: Problems) -> bytes | None:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         problems.error(path, None, f"cannot read the file: {exc.strerror}", "check that it exists and is readable")
         return None
+
+
+def decode_text(path: Path, data: bytes, problems: Problems) -> str | None:
+    """The text of a file's bytes, by the rules of read_text."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

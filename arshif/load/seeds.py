@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..cache import BuildCache
 from ..errors import Problems
 from ..model import Article, Paragraph
 from ..text import clean_line, digest, has_letters
-from .files import read_text, split_lines
+from .files import decode_text, read_bytes, split_lines
 
 
 def load_seed(path: Path, problems: Problems, cache: BuildCache | None = None) -> Article | None:
-    info = path.stat()
-    cached = cache.seed(path, info) if cache is not None else None
+    data = read_bytes(path, problems)
+    if data is None:
+        return None
+    # keyed on the bytes, never on size and mtime: an edit that keeps both (a restored
+    # backup, rsync -t, a one-second filesystem) must still reach the site
+    key = hashlib.blake2b(data, digest_size=16).digest()
+    cached = cache.seed(path, key) if cache is not None else None
     if cached is not None:
         title, paragraphs, text_digest = cached
         return Article(id=path.stem, title=title, paragraphs=tuple(Paragraph(*p) for p in paragraphs), origin=path, digest=text_digest)
-    article = _parse_seed(path, problems)
+    article = _parse_seed(path, data, problems)
     if article is not None and cache is not None:
-        cache.remember_seed(path, info, (article.title, tuple((p.text, p.line) for p in article.paragraphs), article.digest))
+        cache.remember_seed(path, key, (article.title, tuple((p.text, p.line) for p in article.paragraphs), article.digest))
     return article
 
 
-def _parse_seed(path: Path, problems: Problems) -> Article | None:
-    text = read_text(path, problems)
+def _parse_seed(path: Path, data: bytes, problems: Problems) -> Article | None:
+    text = decode_text(path, data, problems)
     if text is None:
         return None
     lines = split_lines(text)
