@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problems
+from .text import FORBIDDEN, clean_line
 
 DIGIT_STYLES = ("arabic", "latin")
 LINK_POLICIES = ("first", "paragraph", "all")
@@ -38,17 +39,18 @@ def _positive(value):
 
 
 _SCHEMA = {
-    "title": (str, bool, "a non-empty string"),
+    "title": (str, lambda v: bool(clean_line(v)), "a non-empty string"),
     "description": (str, lambda v: True, "a string"),
     "id": (str, lambda v: re.fullmatch(r"[a-z0-9][a-z0-9-]*", v), "lower-case ASCII letters, digits and '-'"),
-    "base_url": (str, lambda v: re.match(r"https?://[^\s]+/$", v), 'an absolute http(s) URL ending in "/"'),
+    "base_url": (str, lambda v: re.match(r"https?://[^\s]+/$", v) and not FORBIDDEN.search(v), 'an absolute http(s) URL ending in "/"'),
     "home_page_size": (int, _positive, "a positive whole number"),
     "list_page_size": (int, _positive, "a positive whole number"),
     "feed_size": (int, _positive, "a positive whole number"),
     "digits": (str, lambda v: v in DIGIT_STYLES, '"arabic" or "latin"'),
     "hijri": (bool, lambda v: True, "true or false"),
     "link_mentions": (str, lambda v: v in LINK_POLICIES, '"first" (first in the headline and in the body), "paragraph" or "all"'),
-    "previous_snapshot": (str, lambda v: re.match(r"(https?://\S+|[^:\s]+)$", v), "an http(s) address or a relative path"),
+    "previous_snapshot": (str, lambda v: re.match(r"(https?://\S+|[^:\s]+)$", v) and not FORBIDDEN.search(v),
+                          "an http(s) address or a relative path"),
     "sources": (dict, lambda v: all(isinstance(x, str) for x in v.values()), "a table of source = \"name\""),
 }
 
@@ -78,8 +80,18 @@ def load_settings(archive_dir: Path, problems: Problems) -> Settings:
         if type(value) is not kind or not check(value):
             problems.error(path, line, f"'{key}' must be {expected}, not {value!r}", f"set {key} to {expected}")
             continue
-        values[key] = value
+        values[key] = _cleaned(key, value)
     return Settings(**values)
+
+
+def _cleaned(key: str, value):
+    """Text readers see is cleaned as article text is: no control character or bidi override
+    reaches a page, a feed or the manifest."""
+    if key in ("title", "description"):
+        return clean_line(value)
+    if key == "sources":
+        return {source: clean_line(name) for source, name in value.items()}
+    return value
 
 
 def key_line(text: str, key: str) -> int | None:

@@ -12,7 +12,7 @@ import unicodedata
 # (U+202A-202E, U+2066-2069): scrapers leave them unbalanced, and an unclosed
 # override reverses the rest of a paragraph. The marks LRM/RLM/ALM stay: they
 # only steer the neutral character beside them. Tabs become spaces.
-_FORBIDDEN = re.compile(
+FORBIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
 )
 _SPACES = re.compile(r"\s+")  # any run of spaces, tabs, line breaks, no-break or wide spaces
@@ -20,7 +20,7 @@ _SPACES = re.compile(r"\s+")  # any run of spaces, tabs, line breaks, no-break o
 
 def clean_line(line: str) -> str:
     """A line of article text as it will be shown: controls removed, spaces collapsed."""
-    line = _FORBIDDEN.sub("", line.replace("\t", " "))
+    line = FORBIDDEN.sub("", line.replace("\t", " "))
     return _SPACES.sub(" ", line).strip()
 
 

@@ -11,7 +11,7 @@ ALLOWED = {
     "errors": set(),
     "text": set(),
     "cache": set(),
-    "config": {"errors"},
+    "config": {"errors", "text"},
     "model": {"config"},
     "dates": set(),
     "charts": set(),

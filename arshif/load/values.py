@@ -8,9 +8,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import Problems
-from ..text import clean_line
+from ..text import FORBIDDEN, clean_line
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_UNSAFE_IN_URL = re.compile(rf"\s|{FORBIDDEN.pattern}")
 
 
 def parse_date(value: str, path: Path, line: int | None, problems: Problems) -> date | None:
@@ -34,8 +35,9 @@ def safe_url(value: str, path: Path, line: int | None, problems: Problems) -> st
     if value and not re.match(r"https?://[^\s/?#]+", value, re.I):
         problems.error(path, line, f"the url {value!r} is not an http(s) address", "give the full address, starting with https:// or http://, or leave it empty")
         return ""
-    # Scraped addresses hold stray spaces (a no-break space in one corpus URL): encode them.
-    return re.sub(r"\s", lambda m: quote(m.group()), value)
+    # Scraped addresses hold stray spaces (a no-break space in one corpus URL): encode them,
+    # and the characters no page shows (controls, bidi overrides), which would reach href raw
+    return _UNSAFE_IN_URL.sub(lambda m: quote(m.group()), value)
 
 
 def parse_tags(value: str) -> tuple[str, ...]:
