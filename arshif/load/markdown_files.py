@@ -11,7 +11,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..errors import Problems
 from ..model import Article, Page, Paragraph
-from ..text import clean_line, shorten
+from ..text import FORBIDDEN, clean_line, shorten
 from .files import read_text
 from .sanitize import sanitize
 from .frontmatter import FrontMatter, split_front_matter
@@ -55,6 +55,7 @@ def render_markdown(text: str, tree_step: Treeprocessor | None = None) -> tuple[
 
     `tree_step`, if given, runs on the parsed tree after inline markup (the entity
     step uses it to link names without touching the Markdown source)."""
+    text = FORBIDDEN.sub("", text)  # as article text is cleaned: no control or bidi override reaches the page
     _MD.reset()
     if tree_step is not None:
         _MD.treeprocessors.register(tree_step, "arshif_extra", 1)
