@@ -82,8 +82,11 @@ class BuildCache:
                 "mentions": self.new_mentions}
         target = cache_path(out)
         temporary = target.with_name(target.name + f".{os.getpid()}")
-        temporary.write_bytes(marshal.dumps(data))
-        os.replace(temporary, target)
+        try:
+            temporary.write_bytes(marshal.dumps(data))
+            os.replace(temporary, target)
+        except OSError:  # a full disk after the site was written: the next build is only slower
+            temporary.unlink(missing_ok=True)
 
 
 def page_key(*parts) -> bytes:

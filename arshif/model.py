@@ -8,6 +8,8 @@ server mapping "dir/" to "dir/index.html".
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -176,6 +178,15 @@ def tag_path(tag_id: str, page_number: int = 1) -> str:
 
 def tag_feed_path(tag_id: str) -> str:
     return f"tags/{tag_id}.xml"
+
+
+def source_slug(source: str) -> str:
+    """The file name of a source's pages: the id itself when it is lower-case ASCII, else a
+    hash of it, so that ids differing only in case (TASS, tass) or Unicode form never share
+    a page on a case-insensitive host."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", source):
+        return source
+    return "source-" + hashlib.blake2b(source.encode("utf-8"), digest_size=4).hexdigest()
 
 
 def source_path(slug: str, page_number: int = 1) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
+import sys
 import threading
 import time
 from pathlib import Path
@@ -39,11 +41,16 @@ def watch(root: Path, out: Path, stop: threading.Event) -> None:
 
 
 def serve(root: Path, out: Path, host: str, port: int) -> int:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out.resolve()))
+    try:  # the port first: a busy one is said at once, not after a build
+        server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        print(_listen_error(exc, host, port), file=sys.stderr)
+        return 1
     status = run_build(root, out)
     if status != 0 and not out.is_dir():
+        server.server_close()
         return status
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out.resolve()))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(root, out, stop), daemon=True)
     watcher.start()
@@ -57,3 +64,13 @@ def serve(root: Path, out: Path, host: str, port: int) -> int:
         server.server_close()
         time.sleep(0)
     return 0
+
+
+def _listen_error(exc: OSError, host: str, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        what, hint = f"port {port} on {host} is already in use (another server, or another arshif serve)", f"stop it, or choose another port: --port {port + 1}"
+    elif exc.errno == errno.EACCES:
+        what, hint = f"port {port} needs administrator rights", "choose a port above 1023, e.g. --port 8000"
+    else:
+        what, hint = f"cannot listen on {host}:{port}: {exc.strerror or exc}", "check --host and --port (the default is 127.0.0.1:8000)"
+    return f"error: {what}\n  fix: {hint}"

@@ -13,11 +13,12 @@ import errno
 import fcntl
 import multiprocessing
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Callable
 
-from .errors import fail
+from .errors import BuildError, fail
 from .workers import can_fork, die_with_parent
 
 MARKER = ".arshif-site"  # names a folder as arshif's output, safe to replace
@@ -43,17 +44,23 @@ class SiteWriter:
     def __init__(self, out: Path, epoch: int | None = None):
         self.out = out.resolve()
         self.epoch = epoch
-        self.staging = self.out.parent / f".{self.out.name}.arshif-tmp-{os.getpid()}"
+        # a mount point (a Docker volume, a web root) cannot be renamed or swapped: the new
+        # site is staged inside it, on its own file system, and its contents are swapped
+        self.in_place = _is_mount_point(self.out)
+        self.staging = (self.out if self.in_place else self.out.parent) / f".{self.out.name}.arshif-tmp-{os.getpid()}"
         self.written: set[str] = set()
         self._dirs: set[Path] = set()
         self._lock_file = None
 
     def __enter__(self) -> "SiteWriter":
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self._lock()
-        self._remove_stale_staging()
-        self.staging.mkdir()
-        (self.staging / MARKER).write_text("This folder was built by arshif and is replaced by each build.\n")
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self._lock()
+            self._remove_stale_staging()
+            self.staging.mkdir()
+            (self.staging / MARKER).write_text("This folder was built by arshif and is replaced by each build.\n")
+        except OSError as exc:
+            self.__exit__(type(exc), exc, None)
         self.written.add(MARKER)
         return self
 
@@ -62,6 +69,8 @@ class SiteWriter:
             shutil.rmtree(self.staging, ignore_errors=True)
         if self._lock_file is not None:
             self._lock_file.close()
+        if isinstance(exc, OSError):  # a full disk, a read-only folder: the user's to fix, said plainly
+            raise output_problem(exc) from None
         return False
 
     def _lock(self) -> None:
@@ -77,9 +86,10 @@ class SiteWriter:
 
     def _remove_stale_staging(self) -> None:
         """Staging folders left by killed builds (we hold the lock, so none is in use)."""
-        for leftover in self.out.parent.glob(f".{self.out.name}.arshif-tmp-*"):
-            if (leftover / MARKER).is_file() or not any(leftover.iterdir()):
-                shutil.rmtree(leftover, ignore_errors=True)
+        for folder in (self.out.parent, self.out):
+            for leftover in folder.glob(f".{self.out.name}.arshif-*-*") if folder.is_dir() else ():
+                if leftover.is_dir() and ((leftover / MARKER).is_file() or not any(leftover.iterdir())):
+                    shutil.rmtree(leftover, ignore_errors=True)
 
     def write(self, rel_path: str, content: str | bytes) -> None:
         self._claim(rel_path)
@@ -153,7 +163,9 @@ class SiteWriter:
             for folder in self._dirs | {self.staging}:
                 os.utime(folder, (self.epoch, self.epoch))
             os.utime(self.staging / MARKER, (self.epoch, self.epoch))
-        if self.out.exists():
+        if self.in_place:
+            self._swap_contents()
+        elif self.out.exists():
             if not _exchange(self.staging, self.out):
                 old = self.out.parent / f".{self.out.name}.arshif-old-{os.getpid()}"
                 os.rename(self.out, old)
@@ -162,6 +174,54 @@ class SiteWriter:
             shutil.rmtree(self.staging, ignore_errors=True)
         else:
             os.rename(self.staging, self.out)
+
+
+    def _swap_contents(self) -> None:
+        """For a mount point: move the old site's entries aside, the new ones in, then delete
+        the old. Renames within one file system, done only once the new site is whole."""
+        old = self.out / f".{self.out.name}.arshif-old-{os.getpid()}"
+        old.mkdir()
+        ours = f".{self.out.name}.arshif-"
+        for entry in sorted(self.out.iterdir()):
+            if not entry.name.startswith(ours):
+                os.rename(entry, old / entry.name)
+        (old / MARKER).touch()  # so a killed build's leftovers are recognised and removed
+        for entry in sorted(self.staging.iterdir()):
+            os.rename(entry, self.out / entry.name)
+        self.staging.rmdir()
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def output_problem(exc: OSError) -> BuildError:
+    """An error writing the output, as a message that says what to do."""
+    where = Path(os.fsdecode(exc.filename)) if exc.filename else None
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what, hint = "the disk is full", "free some space (a build needs room for a second copy of the site while it writes), then build again"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        what = "the file system is read-only" if exc.errno == errno.EROFS else "permission denied"
+        hint = "choose an output folder you can write to (--out DIR), or change the folder's permissions"
+    elif exc.errno in (errno.EBUSY, errno.EXDEV):
+        what, hint = "the output folder cannot be replaced (a mount point?)", "build into a new folder inside it, with --out"
+    elif exc.errno == errno.ENAMETOOLONG:
+        what, hint = "a file name is too long for the file system", "shorten the name of the source file this page comes from"
+    else:
+        what, hint = exc.strerror or str(exc), "check the output folder and the disk, then build again"
+    return fail(where, None, f"cannot write the site: {what}", hint)
+
+
+def _is_mount_point(path: Path) -> bool:
+    """True for a mount point, a bind mount of a folder on the same file system included
+    (os.path.ismount sees only a change of device)."""
+    if os.path.ismount(path):
+        return True
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as mounts:
+            points = {line.split()[4] for line in mounts if len(line.split()) > 4}
+    except OSError:
+        return False
+    # mountinfo escapes spaces, tabs, newlines and backslashes as octal
+    unescaped = {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), p) for p in points}
+    return str(path) in unescaped
 
 
 PARALLEL_FROM = 400  # pages; fewer are written faster than workers start

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from ..cache import BuildCache
 from ..config import load_settings
 from ..errors import BuildError, Problems
 from ..model import Archive, Article
+from ..text import FORBIDDEN
 from .entities import load_entities
 from .markdown_files import load_markdown_article, load_page
 from .metadata import MetadataRow, load_metadata
@@ -33,9 +35,37 @@ def source_files(root: Path, folder: str, suffix: str, problems: Problems | None
             if problems is not None:
                 problems.warn(path, None, f"the file is a link to {os.readlink(path)}, outside the archive: skipped", "copy the file into the archive instead of linking it")
             continue
-        if entry.is_file():
+        if entry.is_file() and (problems is None or _name_ok(path, problems)):
             found.append(path)
     return found
+
+
+MAX_NAME_BYTES = 255 - len(".html")  # an article's page is its file's name + ".html"; file systems allow 255 bytes
+
+
+def _name_ok(path: Path, problems: Problems) -> bool:
+    """A file name becomes a page's address and a line of SHA256SUMS: it must be UTF-8, on one
+    line, and short enough for the page's name to fit every file system."""
+    name = path.name
+    try:
+        size = len(path.stem.encode("utf-8"))
+    except UnicodeEncodeError:
+        problems.error(path, None, "the file name is not UTF-8 text", "rename the file (its name is the page's address)")
+        return False
+    if "\n" in name or "\t" in name or FORBIDDEN.search(name):
+        problems.error(path, None, "the file name holds a line break or another control character",
+                       "rename the file: its name becomes the page's address and a line of the snapshot's SHA256SUMS")
+        return False
+    if size > MAX_NAME_BYTES:
+        problems.error(path, None, f"the file name is {size} bytes long: the page made from it would pass the 255-byte limit of file systems",
+                       f"rename it to at most {MAX_NAME_BYTES} bytes (an Arabic letter takes two)")
+        return False
+    return True
+
+
+def _folded(name: str) -> str:
+    """What case-insensitive, normalising file systems (macOS, Windows, many hosts) see of a name."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCache | None = None) -> Archive:
@@ -50,6 +80,9 @@ def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCach
     curated = [load_markdown_article(p, problems) for p in source_files(root, "content/articles", ".md", problems)]
     pages = [load_page(p, problems) for p in source_files(root, "content/pages", ".md", problems)]
     articles = _unique(seeds + [a for a in curated if a], problems)
+    _warn_of_colliding_names([(a.id, a.origin) for a in articles], "page", problems)
+    _warn_of_colliding_names([(p.slug, p.origin) for p in pages if p], "page", problems)
+    _warn_of_colliding_sources(articles, rows, metadata_path, problems)
     entities_path = root / "content" / "entities.toml"
     entities = load_entities(entities_path, problems) if entities_path.is_file() else ()
     tags_path = root / "content" / "tags.toml"
@@ -87,6 +120,35 @@ def _apply_metadata(seeds: list[Article], rows: dict[str, MetadataRow], problems
             continue
         result.append(replace(seed, title=row.title or seed.title, date=row.date, source=row.source, url=row.url, author=row.author, tags=row.tags))
     return result
+
+
+def _warn_of_colliding_names(named: list[tuple[str, Path]], what: str, problems: Problems) -> None:
+    """Names that differ only in letter case or Unicode form (A.txt, a.txt; NFC and NFD):
+    distinct files here, one file on the systems many readers and hosts use."""
+    seen: dict[str, tuple[str, Path]] = {}
+    for name, origin in named:
+        first = seen.setdefault(_folded(name), (name, origin))
+        if first[0] != name:
+            problems.warn(origin, None, f"its {what} name '{name}' differs from that of {first[1]} ('{first[0]}') only in letter case or "
+                          "Unicode form: on macOS, Windows and many web hosts one page would overwrite the other",
+                          "rename one of the two files")
+
+
+def _warn_of_colliding_sources(articles: list[Article], rows: dict[str, MetadataRow], metadata_path: Path, problems: Problems) -> None:
+    """Source ids that differ only in case or Unicode form (TASS, tass) are two sources: likely one misspelt."""
+    seen: dict[str, tuple[str, Path, int | None]] = {}
+    reported = set()
+    for article in articles:
+        if not article.source:
+            continue
+        row = rows.get(article.origin.name) if article.origin.suffix == ".txt" else None
+        where = (metadata_path, row.line) if row is not None else (article.origin, None)
+        first = seen.setdefault(_folded(article.source), (article.source, *where))
+        if first[0] != article.source and article.source not in reported:  # once for each other spelling
+            reported.add(article.source)
+            place = f"{first[1].name}:{first[2]}" if first[2] else first[1].name
+            problems.warn(where[0], where[1], f"the source '{article.source}' differs from '{first[0]}' ({place}) only in letter case or Unicode form: "
+                          "they are two sources, with two pages", "write the source id the same way in every row")
 
 
 def _unique(articles: list[Article], problems: Problems) -> list[Article]:
