@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -60,6 +61,12 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
+    if argv is None:
+        _run_in_utf8_mode()
+    if not _utf8_file_names():
+        print(f"error: the locale's encoding ({sys.getfilesystemencoding()}) is not UTF-8: Arabic file names cannot be read\n"
+              "  fix: run with PYTHONUTF8=1 (or LANG=C.UTF-8)", file=sys.stderr)
+        return 1
     args = parse_args(sys.argv[1:] if argv is None else argv, default_root or Path.cwd())
     try:
         if args.command in ("diff", "verify"):
@@ -86,6 +93,18 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             traceback.print_exc()
         print(f"internal error: {type(exc).__name__}: {exc}\n  (run again with --debug for the traceback, and report it)", file=sys.stderr)
         return 2
+
+
+def _utf8_file_names() -> bool:
+    return sys.getfilesystemencoding().lower().replace("-", "") == "utf8"
+
+
+def _run_in_utf8_mode() -> None:
+    """Under a locale that is not UTF-8 (LC_ALL=C with PYTHONUTF8=0, a Latin-1 locale),
+    Python reads file names in that encoding and Arabic names cannot be written back:
+    the command runs again in Python's UTF-8 mode, which reads every name as UTF-8."""
+    if not _utf8_file_names() and not sys.flags.utf8_mode and getattr(sys, "orig_argv", None):
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
 
 
 def run_build(root: Path, out: Path, quiet: bool = False, strict: bool = False) -> int:

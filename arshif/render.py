@@ -7,7 +7,6 @@ yielded one at a time so the writer can stream them to disk.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import uuid
 from collections import Counter
@@ -388,9 +387,7 @@ def _sources(articles, settings) -> dict[str, model.Source]:
     for article in articles:
         key = article.source
         if key and key not in found:
-            plain = key.lower()
-            slug = plain if re.fullmatch(r"[a-z0-9][a-z0-9-]*", plain) else "source-" + hashlib.blake2b(key.encode(), digest_size=4).hexdigest()
-            found[key] = model.Source(key, settings.source_name(key), slug)
+            found[key] = model.Source(key, settings.source_name(key), model.source_slug(key))
     return found
 
 
