@@ -70,6 +70,9 @@ class BuildError(Exception):
         super().__init__("\n".join(p.show() for p in problems))
         self.problems = problems
 
+    def __reduce__(self):  # pickled whole, so a worker process's error reaches the build as it was raised
+        return BuildError, (self.problems,)
+
 
 def fail(path, line, message, hint="") -> BuildError:
     return BuildError([Problem(path, line, message, hint)])

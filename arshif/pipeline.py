@@ -20,6 +20,7 @@ from .model import Archive
 from .progress import Progress
 from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapshot
 from .render import Renderer
+from .sandbox import links_outside
 from .search import inputs_key, search_files, text_data_file
 from .write import SiteWriter, check_output_folder
 
@@ -66,6 +67,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     problems = Problems()
     cache = BuildCache.load(out) if use_cache else BuildCache()
     archive = enrich(load_archive(root, problems, progress, cache), problems, cache)
+    assets = asset_files(template_dirs(root), root, problems)
     if strict:
         lint_entities(archive.entities, problems)
         if problems.warnings:  # strict: a warning stops the build before anything is written
@@ -90,7 +92,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
                 to_render.append((path, render))
             pages += 1
         writer.write_rendered(to_render, progress)
-        _copy_assets(writer, template_dirs(root))
+        _copy_assets(writer, assets)
         writer.commit()
         if use_cache:
             cache.save(out, writer.previous_site_id())
@@ -135,6 +137,7 @@ def check(root: Path) -> Problems:
     except BuildError as exc:
         return Problems(list(exc.problems) + [p for p in problems.items if p.is_warning])
     lint_entities(archive.entities, problems)
+    asset_files(template_dirs(root), root, problems)  # static files that link outside the archive
     return problems
 
 
@@ -171,17 +174,33 @@ def _check_fonts() -> None:
         raise fail(FONT_DIR.parent.parent, None, "the npm packages (the Arabic webfont, lunr.js) are not installed", f"run 'npm ci' in {REPO_ROOT} (see the README)")
 
 
-def _copy_assets(writer, dirs: list[Path]) -> None:
-    seen = set()
+def asset_files(dirs: list[Path], root: Path, problems: Problems) -> dict[str, Path]:
+    """assets/<name> -> the file under a template folder's static/ (the archive's own first). A link
+    of the archive's that leads outside it (a file, a folder, static/ itself) is skipped with a
+    warning, as for seeds: a build publishes only what the archive holds. A link to a file inside
+    it is followed; a linked folder is not entered."""
+    found: dict[str, Path] = {}
     for directory in dirs:
         static = directory / "static"
-        if not static.is_dir():
+        if links_outside(static, root):
+            _warn_link_outside(static, problems)
             continue
-        for source in sorted(static.rglob("*")):
-            rel = source.relative_to(static).as_posix()
-            if source.is_file() and rel not in seen:
-                seen.add(rel)
-                writer.copy(source, f"assets/{rel}")
+        for source in sorted(static.rglob("*")) if static.is_dir() else ():
+            if links_outside(source, root):
+                _warn_link_outside(source, problems)
+            elif source.is_file():
+                found.setdefault(f"assets/{source.relative_to(static).as_posix()}", source)
+    return found
+
+
+def _warn_link_outside(path: Path, problems: Problems) -> None:
+    problems.warn(path, None, f"a link to {path.resolve()}, outside the archive: skipped, not published",
+                  "copy the file into the archive instead of linking it")
+
+
+def _copy_assets(writer, assets: dict[str, Path]) -> None:
+    for rel_path, source in assets.items():
+        writer.copy(source, rel_path)
     for name in FONT_FILES:
         writer.copy(FONT_DIR / "files" / name, f"assets/fonts/{name}")
     writer.copy(FONT_DIR / "LICENSE", "assets/fonts/LICENSE.txt")

@@ -16,13 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
 
-import jinja2
-
 from . import model
 from .cache import page_key
 from .charts import Bar, bar_chart
 from .dates import count_articles, digits, gregorian_text, hijri_text, month_text
 from .model import ENTITY_TYPES, HEADLINE, Archive, Article, relative_url
+from .sandbox import links_outside, make_environment, render
 from .text import shorten
 
 SUMMARY_LENGTH = 220
@@ -50,25 +49,14 @@ class ArticleView:
         return (self.path, self.article.title, self.date_iso, self.date_text, self.hijri_text, self.source_name, self.summary)
 
 
-def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-        autoescape=True,  # article text is untrusted: every value is escaped unless marked safe here
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return env
-
-
 class Renderer:
     def __init__(self, archive: Archive, template_dirs: list[Path], updated: datetime, snapshot: dict | None = None):
         self.archive = archive
         self.settings = archive.settings
         self.updated = updated
         self.snapshot = snapshot  # {date, articles, input_hash} when building a snapshot: shown in every footer
-        self.env = make_environment(template_dirs)
+        self.template_dirs = template_dirs
+        self.env = make_environment(template_dirs, archive.root)  # sandboxed: an archive's templates may be anyone's
         self.env.globals.update(site=self.settings, digits=self._digits, count_articles=self._count, snapshot=snapshot)
         self.views = [self._view(a) for a in archive.articles]
         self.view_of = {v.article.id: v for v in self.views}
@@ -77,8 +65,8 @@ class Renderer:
         self.tag_views = _group(self.views, lambda v: v.article.tag_ids)
         self.sources = _sources(archive.articles, self.settings)
         self.source_views = _group(self.views, lambda v: (v.article.source,) if v.article.source else ())
-        self.base_key = page_key(_templates_digest(template_dirs), repr(self.settings), tuple(self._nav()), repr(archive.entities),
-                                 repr(sorted((snapshot or {}).items())))
+        templates = _templates_digest(template_dirs, archive.root)
+        self.base_key = page_key(templates, repr(self.settings), tuple(self._nav()), repr(archive.entities), repr(sorted((snapshot or {}).items())))
 
     def _digits(self, value) -> str:
         return digits(value, self.settings.digits)
@@ -135,7 +123,8 @@ class Renderer:
         return len(self.views) + homes + len(self.years) + month_pages + entity_pages + extra
 
     def _render(self, template: str, path: str, **context) -> str:
-        return self.env.get_template(template).render(
+        return render(
+            self.env, template, self.template_dirs,
             path=path,
             url=lambda to: relative_url(path, to),
             nav=self._nav(),
@@ -355,7 +344,8 @@ class Renderer:
             for v in views[: self.settings.feed_size]
         ]
         home = model.absolute_url(base, page) if base else relative_url(path, page)
-        return self.env.get_template("feed.xml").render(
+        return render(
+            self.env, "feed.xml", self.template_dirs,
             entries=entries, home=home, feed_id=model.absolute_url(base, path) if base else self._urn(path),
             updated=_iso(self.updated), feed_title=title or self.settings.title,
             self_href=model.absolute_url(base, path) if base else "",
@@ -369,7 +359,7 @@ class Renderer:
         urls = [(model.absolute_url(base, "index.html"), "")]
         urls += [(model.absolute_url(base, v.path), v.date_iso) for v in self.views]
         urls += [(model.absolute_url(base, p.path), "") for p in self.archive.pages]
-        return self.env.get_template("sitemap.xml").render(urls=urls)
+        return render(self.env, "sitemap.xml", self.template_dirs, urls=urls)
 
 
 def _group(views, keys_of) -> dict[str, list]:
@@ -448,12 +438,13 @@ class Pager:
         return result
 
 
-def _templates_digest(template_dirs: list[Path]) -> bytes:
-    """Changes when any template or static file does, so every page is rendered anew."""
+def _templates_digest(template_dirs: list[Path], archive_root: Path) -> bytes:
+    """Changes when any template or static file does, so every page is rendered anew
+    (a link of the archive's to a file outside it is never read: neither the loader nor the copy uses it)."""
     parts = []
     for directory in template_dirs:
         for path in sorted(directory.rglob("*")) if directory.is_dir() else ():
-            if path.is_file():
+            if path.is_file() and not links_outside(path, archive_root):
                 parts.append((str(path), path.read_bytes()))
     return page_key(tuple(parts))
 

@@ -1,0 +1,159 @@
+"""What an archive's own templates and static files may reach.
+
+An archive may come from anyone, and its `templates/` are code: they run in Jinja's
+immutable sandbox, which refuses Python's internals (any `_` attribute, a function's
+globals), methods that change a list or dict, and here also file paths (a source's
+Path would give read_text and write_text). Templates are found only inside the
+template folders (Jinja refuses `..`), and a file of the archive that is a link to
+somewhere outside the archive is never read into the site.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from pathlib import Path, PurePath
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .errors import BuildError, Problem
+
+MAX_REPEAT = 1_000_000  # items or characters a template's `*` may make: more is an attack, not a page
+MAX_EXPONENT = 1_000
+SANDBOX_HINT = "a template may show the values it is given and call the helpers it is given (see the README), nothing else: remove this"
+
+
+def links_outside(path: Path, root: Path) -> bool:
+    """Whether a path of the archive folder `root` is, or passes through, a link to somewhere
+    outside the archive. A path that is not in the archive folder (arshif's own templates) is not."""
+    if not _lexically_inside(path, root):
+        return False
+    real_root, real = root.resolve(), path.resolve()
+    return real != real_root and real_root not in real.parents
+
+
+def _lexically_inside(path: Path, root: Path) -> bool:
+    return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(root))
+
+
+class ArchiveLoader(jinja2.FileSystemLoader):
+    """Finds templates as FileSystemLoader does (never above a template folder), and refuses
+    a template of the archive's own that is a link to a file outside the archive."""
+
+    def __init__(self, template_dirs: list[Path], archive_root: Path):
+        super().__init__([str(d) for d in template_dirs])
+        self.archive_root = archive_root
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        path = Path(filename)
+        if links_outside(path, self.archive_root):
+            raise BuildError([Problem(path, None, f"the template is a link to {path.resolve()}, outside the archive: not read",
+                                      "copy the file into the archive's templates/ folder instead of linking it")])
+        return source, filename, uptodate
+
+
+class ArchiveSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox; a template also gets no file path (nor anything of one),
+    and no `*` or `**` whose result would fill the memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._safe: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj, attr, value):
+        if isinstance(obj, PurePath) or isinstance(value, PurePath):
+            return False
+        # Jinja's answer depends on the object's type and the name only: asked once for each
+        # pair, it keeps the sandbox's cost on a large site small (every attribute a page reads)
+        key = (type(obj), attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*" and _repeat_size(left, right) > MAX_REPEAT:
+            raise SecurityError(f"the result of {_short(left)} * {_short(right)} would be too large")
+        if operator == "**" and isinstance(right, int) and right > MAX_EXPONENT and isinstance(left, (int, float)) and abs(left) > 1:
+            raise SecurityError(f"the result of {_short(left)} ** {right} would be too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _repeat_size(left, right) -> int:
+    for items, times in ((left, right), (right, left)):
+        if isinstance(items, (str, list, tuple)) and isinstance(times, int):
+            return len(items) * times
+    return 0
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 20 else text[:17] + "..."
+
+
+def make_environment(template_dirs: list[Path], archive_root: Path) -> jinja2.Environment:
+    return ArchiveSandbox(
+        loader=ArchiveLoader(template_dirs, archive_root),
+        autoescape=True,  # article text is untrusted: every value is escaped unless marked safe here
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(env: jinja2.Environment, name: str, template_dirs: list[Path], **context) -> str:
+    """The template rendered; a template's own fault (a refused attribute, a syntax error, an
+    include of no template...) becomes a BuildError naming its file and line. A BuildError pickles
+    whole, so it reaches the build from a worker process as well."""
+    try:
+        return env.get_template(name).render(**context)
+    except Exception as exc:  # MemoryError and RecursionError too: a template can cause them
+        problem = template_problem(exc, template_dirs)
+        if problem is None:
+            raise
+        raise BuildError([problem]) from None
+
+
+def template_problem(exc: BaseException, template_dirs: list[Path]) -> Problem | None:
+    """Where in which template `exc` arose, and what is wrong; None when it is not a template's fault."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path = Path(exc.filename) if exc.filename else None
+        return Problem(path, exc.lineno, f"the template cannot be read: {exc.message}", "fix the template's syntax (see the Jinja documentation)")
+    every_frame = traceback.extract_tb(exc.__traceback__)
+    frames = [f for f in every_frame if _in_templates(f.filename, template_dirs)]
+    innermost_is_template = bool(frames) and frames[-1] is every_frame[-1]
+    if not isinstance(exc, (jinja2.TemplateError, MemoryError, RecursionError, OverflowError)) and not innermost_is_template:
+        return None  # raised by our own code that a template called: a bug, not the template's
+    path, line = (Path(frames[-1].filename), frames[-1].lineno) if frames else (None, None)
+    return Problem(path, line, _what_is_wrong(exc), _hint(exc))
+
+
+def _in_templates(filename: str, template_dirs: list[Path]) -> bool:
+    return any(_lexically_inside(Path(filename), d) for d in template_dirs)
+
+
+def _what_is_wrong(exc: BaseException) -> str:
+    if isinstance(exc, SecurityError) or isinstance(exc, OverflowError) and "sandbox" in str(exc):
+        return f"the template does what templates are not allowed to do: {exc}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"no template {exc.name!r} in the template folders (a template may include or extend only another template there)"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"the template uses a value it is not given: {exc.message}"
+    if isinstance(exc, (MemoryError, RecursionError)):
+        return f"the template needs more than the build can give ({type(exc).__name__}): not allowed"
+    return f"the template fails: {type(exc).__name__}: {exc}"
+
+
+def _hint(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return "name a template of the archive's templates/ folder or of arshif's own, without '..' or a leading '/'"
+    if isinstance(exc, jinja2.UndefinedError):
+        return "use only the values the page is given (see the default template of the same name)"
+    if isinstance(exc, (SecurityError, OverflowError, MemoryError, RecursionError)):
+        return SANDBOX_HINT
+    return "fix the template at that line"

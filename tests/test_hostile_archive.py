@@ -1,0 +1,159 @@
+"""Building someone else's archive: its templates, static files, raw HTML and dates cannot
+run code, read files outside it, break the page's layout or blow up the output."""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+import arshif.write
+from arshif.check import check_archive
+from arshif.cli import main
+from arshif.errors import BuildError
+from arshif.pipeline import build
+from conftest import SEED_TEXT, write_archive
+from htmlcheck import broken_links
+
+ARTICLE = "---\ntitle: مقال\ndate: 2015-08-02\n---\n"
+
+
+def with_template(root, name: str, text: str):
+    path = root / "templates" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def site_files(out) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+# -- 9. templates run in a sandbox ----------------------------------------------
+
+ESCAPES = [
+    ("{{ cycler.__init__.__globals__.os.system('touch {PWNED}') }}", "__init__"),
+    ("{{ lipsum.__globals__['os'].system('touch {PWNED}') }}", "__globals__"),
+    ("{% for v in items %}{{ v.article.origin.write_text('x') }}{% endfor %}", "origin"),
+    ("{% for v in items %}{{ v.article.origin.parent.parent.parent.joinpath('secret.txt').read_text() }}{% endfor %}", "origin"),
+    ("{{ site.__class__.__mro__ }}", "__class__"),
+    ("{{ url.__globals__ }}", "__globals__"),
+    ("{{ pager.path_of.__globals__ }}", "__globals__"),
+    ("{% set x = nav.append(1) %}", "append"),
+    ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "__class__"),
+    ("{{ 'x' * 10000000000 }}", "too large"),
+]
+
+
+@pytest.mark.parametrize("payload, named", ESCAPES)
+def test_a_template_cannot_reach_python_internals(tmp_path, payload, named, capsys):
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT}, metadata="file,source,date,url,author\na.txt,x,2015-01-01,,\n")
+    out = tmp_path / "site"
+    build(root, out)
+    before = site_files(out)
+    payload = payload.replace("{PWNED}", str(tmp_path / "PWNED"))
+    with_template(root, "home.html", '{% extends "base.html" %}\n{% block content %}\n<p>\n' + payload + "\n</p>\n{% endblock %}\n")
+    assert main(["build", str(root), "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"^error: templates/home\.html:4: the template ", err, re.M), err
+    assert named in err and "not allowed" in err and "Traceback" not in err and "internal error" not in err
+    assert "fix: " in err
+    assert not (tmp_path / "PWNED").exists()
+    assert (tmp_path / "secret.txt").read_text(encoding="utf-8") == "secret"
+    assert site_files(out) == before  # the previous site stays whole
+
+
+def test_a_template_error_in_a_worker_process_is_reported_the_same(tmp_path, monkeypatch):
+    monkeypatch.setattr(arshif.write, "PARALLEL_FROM", 2)  # render in forked workers even for a small site
+    monkeypatch.setattr(arshif.write, "can_fork", lambda items, minimum: 2)
+    root = write_archive(tmp_path / "a", seeds={f"{i}.txt": SEED_TEXT for i in range(30)})
+    with_template(root, "article.html", '{% extends "base.html" %}\n{% block content %}{{ cycler.__init__.__globals__ }}{% endblock %}\n')
+    with pytest.raises(BuildError) as info:
+        build(root, tmp_path / "site")
+    [problem] = info.value.problems
+    assert problem.path == root / "templates" / "article.html" and problem.line == 2
+    assert "__init__" in problem.message and "not allowed" in problem.message
+
+
+@pytest.mark.parametrize("tag", ['{% include "../../etc/passwd" %}', '{% extends "../../../../../etc/passwd" %}',
+                                 '{% include "/etc/passwd" %}', '{% import "..\\\\..\\\\etc\\\\passwd" as x %}'])
+def test_include_and_extends_cannot_leave_the_template_folders(tmp_path, tag):
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT})
+    with_template(root, "404.html", tag + "\n")
+    with pytest.raises(BuildError) as info:
+        build(root, tmp_path / "site")
+    [problem] = info.value.problems
+    assert problem.path == root / "templates" / "404.html" and problem.line == 1
+    assert "no template" in problem.message and "root:" not in problem.message
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_template_that_links_outside_the_archive_is_refused(tmp_path):
+    (tmp_path / "secret.html").write_text("SECRET-TEXT", encoding="utf-8")
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT})
+    with_template(root, "404.html", '{% include "leak.html" %}\n')
+    os.symlink(tmp_path / "secret.html", root / "templates" / "leak.html")
+    with pytest.raises(BuildError) as info:
+        build(root, tmp_path / "site")
+    [problem] = info.value.problems
+    assert problem.path == root / "templates" / "leak.html" and "outside the archive" in problem.message
+
+
+def test_a_template_syntax_error_names_the_file_and_line(tmp_path, capsys):
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT})
+    with_template(root, "404.html", "<p>\n{% if %}\n")
+    assert main(["build", str(root), "--out", str(tmp_path / "site"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "error: templates/404.html:2: " in err and "Traceback" not in err and "internal error" not in err
+
+
+def test_own_templates_still_work_in_the_sandbox(tmp_path):
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT}, metadata="file,source,date,url,author\na.txt,x,2015-01-01,,\n")
+    with_template(root, "home.html", '{% extends "base.html" %}\n{% block content %}{% for v in items %}'
+                  '<p class="own">{{ v.article.title }} {{ digits(loop.index) }} {{ "%s-%d"|format("x", 2) }} {{ v.date_text }}</p>'
+                  '{% endfor %}{{ pager.path(1) }}{% endblock %}\n')
+    out = tmp_path / "site"
+    build(root, out)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert '<p class="own">عنوان المقال الأول ١ x-2 ' in html and "index.html" in html
+
+
+# -- 10. symlinks in templates/static -------------------------------------------
+
+def test_static_links_outside_the_archive_are_skipped(tmp_path):
+    (tmp_path / "outside.txt").write_text("SECRET", encoding="utf-8")
+    (tmp_path / "outside-dir").mkdir()
+    (tmp_path / "outside-dir" / "x.txt").write_text("SECRET", encoding="utf-8")
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT})
+    static = root / "templates" / "static"
+    (static / "img").mkdir(parents=True)
+    (static / "own.css").write_text("p{}", encoding="utf-8")
+    (root / "shared.txt").write_text("mine", encoding="utf-8")
+    os.symlink(tmp_path / "outside.txt", static / "leak.txt")
+    os.symlink(tmp_path / "outside-dir", static / "img" / "dir")
+    os.symlink(root / "shared.txt", static / "inside.txt")  # a link inside the archive is followed
+    out = tmp_path / "site"
+    result = build(root, out)
+    assert (out / "assets" / "own.css").read_text() == "p{}"
+    assert (out / "assets" / "inside.txt").read_text() == "mine"
+    assert not (out / "assets" / "leak.txt").exists() and not (out / "assets" / "img").exists()
+    assert not any(b"SECRET" in p.read_bytes() for p in out.rglob("*") if p.is_file())
+    warned = {p.path.name for p in result.problems.warnings}
+    assert {"leak.txt", "dir"} <= warned
+    assert all("outside the archive" in p.message for p in result.problems.warnings if p.path.name in ("leak.txt", "dir"))
+
+
+def test_a_static_folder_that_links_outside_the_archive_is_skipped(tmp_path):
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "key.txt").write_text("SECRET", encoding="utf-8")
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT})
+    (root / "templates").mkdir()
+    os.symlink(tmp_path / "outside", root / "templates" / "static")
+    out = tmp_path / "site"
+    result = build(root, out)
+    assert not (out / "assets" / "key.txt").exists()
+    assert [p.path.name for p in result.problems.warnings] == ["static"]
+    assert [p.path.name for p in check_archive(root, None).warnings] == ["static"]  # check says so too
