@@ -13,7 +13,7 @@ from ..errors import Problems
 from ..model import Article, Page, Paragraph
 from ..text import FORBIDDEN, clean_line, shorten
 from .files import read_text
-from .sanitize import sanitize
+from .sanitize import as_xml, sanitize
 from .frontmatter import FrontMatter, split_front_matter
 from .values import parse_date, parse_tags, safe_url
 
@@ -65,7 +65,7 @@ def render_markdown(text: str, tree_step: Treeprocessor | None = None) -> tuple[
         if tree_step is not None:
             _MD.treeprocessors.deregister("arshif_extra")
     try:
-        tree = ElementTree.fromstring(f"<div>{html}</div>")
+        tree = ElementTree.fromstring(f"<div>{as_xml(html)}</div>")
         blocks = tuple(clean_line(" ".join(el.itertext())) for el in tree)
     except ElementTree.ParseError:
         blocks = (clean_line(re.sub(r"<[^>]+>", " ", html)),)
