@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 from . import model
 from .cache import page_key
-from .charts import Bar, bar_chart
+from .charts import Bar, Span, bar_chart, timeline
 from .dates import count_articles, digits, gregorian_text, hijri_text, month_text
 from .model import ENTITY_TYPES, HEADLINE, Archive, Article, relative_url
 from .sandbox import links_outside, make_environment, render
@@ -66,7 +66,8 @@ class Renderer:
         self.sources = _sources(archive.articles, self.settings)
         self.source_views = _group(self.views, lambda v: (v.article.source,) if v.article.source else ())
         templates = _templates_digest(template_dirs, archive.root)
-        self.base_key = page_key(templates, repr(self.settings), tuple(self._nav()), repr(archive.entities), repr(sorted((snapshot or {}).items())))
+        self.base_key = page_key(templates, repr(self.settings), tuple(self._nav()), repr(archive.entities),
+                                 repr(sorted((snapshot or {}).items())))
 
     def _digits(self, value) -> str:
         return digits(value, self.settings.digits)
@@ -232,7 +233,7 @@ class Renderer:
         size = self.settings.list_page_size
         total = max(1, -(-len(items) // size))
         path_of = functools.partial(model.entity_path, entity.id)
-        chart = self._timeline_chart(stats.months, path_of(1)) if stats.months else None
+        chart, period = self._timeline_chart(stats.months, path_of(1)) if stats.months else (None, "")
         companions = [(self.entities[e], n) for e, n in stats.companions]
         shared_key = (self.base_key, repr(entity), len(items), stats.months, stats.companions)
         for number in range(1, total + 1):
@@ -245,20 +246,31 @@ class Renderer:
                 self._render, "entity.html", path, title=title, description=description, entity=entity,
                 type_name=ENTITY_TYPE_NAMES[entity.type], total=len(items),
                 items=[(v, found, functools.partial(mention_sentence, v.article, found.first)) for v, found in shown],
-                pager=Pager(number, total, path_of), chart=chart if number == 1 else None, companions=companions)
+                pager=Pager(number, total, path_of), chart=chart if number == 1 else None, chart_period=period,
+                companions=companions)
 
     def _timeline_chart(self, months, from_path: str):
-        """Articles naming the entity per month, every month from the first to the last."""
-        counts = dict(months)
-        (year, month), last = months[0][0], months[-1][0]
-        bars = []
-        while (year, month) <= last:
-            n = counts.get((year, month), 0)
-            name = month_text(year, month, self.settings.digits)
-            href = relative_url(from_path, model.month_path(year, month)) if n else None
-            bars.append(Bar(f"{self._digits(month)}/{self._digits(year % 100)}", f"{name}: {self._count(n)}", n, self._digits(n), href))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return bar_chart(bars)
+        """Articles naming the entity over time, and what a bar counts ("in each month"): a bar
+        a month, a year or a group of years, however far apart the dates (charts.timeline)."""
+        line = timeline(months)
+        return bar_chart([self._timeline_bar(span, from_path) for span in line.spans]), self._period(line.years_per_bar)
+
+    def _timeline_bar(self, span: Span, from_path: str) -> Bar:
+        (year, month), (last_year, _) = span.first, span.last
+        if span.first == span.last:
+            name, target = month_text(year, month, self.settings.digits), model.month_path(year, month)
+            label = f"{self._digits(month)}/{self._digits(year % 100)}"
+        elif year == last_year:
+            name, label, target = self._digits(year), self._digits(year), model.year_path(year)
+        else:  # a group of years: the date archive lists them
+            name, label, target = f"{self._digits(year)}–{self._digits(last_year)}", self._digits(year), model.ARCHIVE_INDEX_PATH
+        href = relative_url(from_path, target) if span.count else None
+        return Bar(label, f"{name}: {self._count(span.count)}", span.count, self._digits(span.count), href)
+
+    def _period(self, years: int) -> str:
+        if years < 2:
+            return "في كل سنة" if years else "في كل شهر"
+        return "في كل سنتين" if years == 2 else f"في كل {self._digits(years)} {'سنوات' if years <= 10 else 'سنة'}"
 
     # -- lists ----------------------------------------------------------------
 

@@ -123,7 +123,8 @@ def template_problem(exc: BaseException, template_dirs: list[Path]) -> Problem |
     """Where in which template `exc` arose, and what is wrong; None when it is not a template's fault."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         path = Path(exc.filename) if exc.filename else None
-        return Problem(path, exc.lineno, f"the template cannot be read: {exc.message}", "fix the template's syntax (see the Jinja documentation)")
+        return Problem(path, exc.lineno, f"the template cannot be read: {exc.message}",
+                       "fix the template's syntax (see the Jinja documentation)")
     every_frame = traceback.extract_tb(exc.__traceback__)
     frames = [f for f in every_frame if _in_templates(f.filename, template_dirs)]
     innermost_is_template = bool(frames) and frames[-1] is every_frame[-1]

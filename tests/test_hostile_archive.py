@@ -237,3 +237,48 @@ def test_an_unclosed_link_does_not_swallow_the_page(tmp_path):
     html = (out / "articles" / "a.html").read_text(encoding="utf-8")
     assert balanced(html.split("<body", 1)[1].split("</body>")[0].split(">", 1)[1])
     assert broken_links(out) == [] or True  # x.html is the curator's own (broken) link: not this test's subject
+
+
+# -- 16. dates far from the archive ------------------------------------------------
+
+FAR_DATES = "file,source,date,url,author\nold.txt,x,0001-01-01,,\nnew.txt,x,9999-12-31,,\nmid.txt,x,2015-06-01,,\n"
+ENTITY = '[[entity]]\nid = "putin"\nname = "بوتين"\ntype = "person"\n'
+
+
+def far_archive(tmp_path):
+    root = write_archive(tmp_path / "a", seeds={n: "بوتين يتكلم\nقال بوتين شيئا.\n" for n in ("old.txt", "new.txt", "mid.txt")},
+                         metadata=FAR_DATES, articles={"c.md": "---\ntitle: مقال\ndate: 1700-03-04\n---\nبوتين\n"})
+    (root / "content" / "entities.toml").write_text(ENTITY, encoding="utf-8")
+    return root
+
+
+def test_timelines_stay_small_whatever_the_dates(tmp_path):
+    root = far_archive(tmp_path)
+    out = tmp_path / "site"
+    build(root, out)
+    html = (out / "entities" / "putin.html").read_text(encoding="utf-8")
+    assert len(html.encode()) < 100_000
+    assert html.count("<rect") <= 60
+    assert sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) < 3_000_000
+
+
+def test_timeline_shows_months_then_years_then_groups_of_years():
+    from arshif.charts import MAX_BARS, timeline
+
+    months = timeline([((2015, 11), 2), ((2016, 3), 1), ((2017, 2), 1)])
+    assert months.years_per_bar == 0 and len(months.spans) == 16
+    assert [(s.first, s.count) for s in months.spans][:6:2] == [((2015, 11), 2), ((2016, 1), 0), ((2016, 3), 1)]
+    years = timeline([((2001, 5), 2), ((2015, 3), 1), ((2015, 4), 1)])
+    assert years.years_per_bar == 1 and [(s.first, s.last, s.count) for s in years.spans][::7] == [
+        ((2001, 1), (2001, 12), 2), ((2008, 1), (2008, 12), 0), ((2015, 1), (2015, 12), 2)]
+    groups = timeline([((1, 1), 1), ((2015, 6), 3), ((9999, 12), 1)])
+    assert len(groups.spans) <= MAX_BARS and sum(s.count for s in groups.spans) == 5 and groups.years_per_bar == 200
+    assert groups.spans[0].first == (1, 1) and groups.spans[0].last == (199, 12) and groups.spans[-1].last == (9999, 12)
+
+
+def test_check_warns_about_dates_outside_1800_to_2100(tmp_path):
+    root = far_archive(tmp_path)
+    problems = check_archive(root, None)
+    far = sorted((p.path.name, p.line) for p in problems.warnings if "1800" in p.message)
+    assert far == [("c.md", 3), ("metadata.csv", 2), ("metadata.csv", 3)]
+    assert not problems.errors

@@ -12,6 +12,7 @@ from ..text import FORBIDDEN, clean_line
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _UNSAFE_IN_URL = re.compile(rf"\s|{FORBIDDEN.pattern}")
+LIKELY_YEARS = range(1800, 2101)  # a date outside is most likely a typo (0215, 2105): warned, still built
 
 
 def parse_date(value: str, path: Path, line: int | None, problems: Problems) -> date | None:
@@ -23,10 +24,13 @@ def parse_date(value: str, path: Path, line: int | None, problems: Problems) -> 
     try:
         if match is None:
             raise ValueError
-        return date(*(int(g) for g in match.groups()))
+        day = date(*(int(g) for g in match.groups()))
     except ValueError:
         problems.error(path, line, f"bad date {value!r}", "write the date as YYYY-MM-DD, e.g. 2022-10-26")
         return None
+    if day.year not in LIKELY_YEARS:
+        problems.warn(path, line, f"the date {value} is before 1800 or after 2100", "check the year; if it is right, ignore this warning")
+    return day
 
 
 def safe_url(value: str, path: Path, line: int | None, problems: Problems) -> str:
