@@ -55,7 +55,6 @@ class Renderer:
         self.settings = archive.settings
         self.updated = updated
         self.snapshot = snapshot  # {date, articles, input_hash} when building a snapshot: shown in every footer
-        self.template_dirs = template_dirs
         self.env = make_environment(template_dirs, archive.root)  # sandboxed: an archive's templates may be anyone's
         self.env.globals.update(site=self.settings, digits=self._digits, count_articles=self._count, snapshot=snapshot)
         self.views = [self._view(a) for a in archive.articles]
@@ -125,7 +124,7 @@ class Renderer:
 
     def _render(self, template: str, path: str, **context) -> str:
         return render(
-            self.env, template, self.template_dirs,
+            self.env, template,
             path=path,
             url=lambda to: relative_url(path, to),
             nav=self._nav(),
@@ -357,7 +356,7 @@ class Renderer:
         ]
         home = model.absolute_url(base, page) if base else relative_url(path, page)
         return render(
-            self.env, "feed.xml", self.template_dirs,
+            self.env, "feed.xml",
             entries=entries, home=home, feed_id=model.absolute_url(base, path) if base else self._urn(path),
             updated=_iso(self.updated), feed_title=title or self.settings.title,
             self_href=model.absolute_url(base, path) if base else "",
@@ -371,7 +370,7 @@ class Renderer:
         urls = [(model.absolute_url(base, "index.html"), "")]
         urls += [(model.absolute_url(base, v.path), v.date_iso) for v in self.views]
         urls += [(model.absolute_url(base, p.path), "") for p in self.archive.pages]
-        return render(self.env, "sitemap.xml", self.template_dirs, urls=urls)
+        return render(self.env, "sitemap.xml", urls=urls)
 
 
 def _group(views, keys_of) -> dict[str, list]:

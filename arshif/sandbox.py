@@ -106,36 +106,39 @@ def make_environment(template_dirs: list[Path], archive_root: Path) -> jinja2.En
     )
 
 
-def render(env: jinja2.Environment, name: str, template_dirs: list[Path], **context) -> str:
+def render(env: jinja2.Environment, name: str, **context) -> str:
     """The template rendered; a template's own fault (a refused attribute, a syntax error, an
     include of no template...) becomes a BuildError naming its file and line. A BuildError pickles
     whole, so it reaches the build from a worker process as well."""
     try:
         return env.get_template(name).render(**context)
+    except BuildError:  # the loader's: it names the file already
+        raise
     except Exception as exc:  # MemoryError and RecursionError too: a template can cause them
-        problem = template_problem(exc, template_dirs)
+        problem = template_problem(exc, env.loader)
         if problem is None:
             raise
         raise BuildError([problem]) from None
 
 
-def template_problem(exc: BaseException, template_dirs: list[Path]) -> Problem | None:
-    """Where in which template `exc` arose, and what is wrong; None when it is not a template's fault."""
+def template_problem(exc: BaseException, loader: ArchiveLoader) -> Problem | None:
+    """Where in which template `exc` arose, and what is wrong; None when it is not a template's fault:
+    Jinja's errors and exhaustion always are; any other error is when it passed through a template
+    of the archive's own (arshif's templates are tested; the archive's may call a helper wrongly)."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         path = Path(exc.filename) if exc.filename else None
         return Problem(path, exc.lineno, f"the template cannot be read: {exc.message}",
                        "fix the template's syntax (see the Jinja documentation)")
-    every_frame = traceback.extract_tb(exc.__traceback__)
-    frames = [f for f in every_frame if _in_templates(f.filename, template_dirs)]
-    innermost_is_template = bool(frames) and frames[-1] is every_frame[-1]
-    if not isinstance(exc, (jinja2.TemplateError, MemoryError, RecursionError, OverflowError)) and not innermost_is_template:
-        return None  # raised by our own code that a template called: a bug, not the template's
-    path, line = (Path(frames[-1].filename), frames[-1].lineno) if frames else (None, None)
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if any(_lexically_inside(Path(f.filename), d) for d in loader.searchpath)]
+    own = [f for f in frames if _lexically_inside(Path(f.filename), loader.archive_root)]
+    if isinstance(exc, (jinja2.TemplateError, MemoryError, RecursionError, OverflowError)):
+        where = frames[-1:]
+    else:
+        where = own[-1:]
+        if not where:
+            return None  # through arshif's own templates only: a bug of arshif's
+    path, line = (Path(where[0].filename), where[0].lineno) if where else (None, None)
     return Problem(path, line, _what_is_wrong(exc), _hint(exc))
-
-
-def _in_templates(filename: str, template_dirs: list[Path]) -> bool:
-    return any(_lexically_inside(Path(filename), d) for d in template_dirs)
 
 
 def _what_is_wrong(exc: BaseException) -> str:

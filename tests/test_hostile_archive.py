@@ -112,6 +112,16 @@ def test_a_template_syntax_error_names_the_file_and_line(tmp_path, capsys):
     assert "error: templates/404.html:2: " in err and "Traceback" not in err and "internal error" not in err
 
 
+@pytest.mark.parametrize("expression, message", [("{{ url(1, 2, 3) }}", "TypeError"), ("{{ url(5) }}", "TypeError"),
+                                                 ("{{ 1 // 0 }}", "ZeroDivisionError"), ("{{ nothing.here }}", "'nothing' is undefined")])
+def test_a_template_that_fails_is_reported_at_its_line(tmp_path, capsys, expression, message):
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT})
+    with_template(root, "home.html", '{% extends "base.html" %}\n{% block content %}\n' + expression + "\n{% endblock %}\n")
+    assert main(["build", str(root), "--out", str(tmp_path / "site"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "error: templates/home.html:3: the template " in err and message in err and "internal error" not in err, err
+
+
 def test_own_templates_still_work_in_the_sandbox(tmp_path):
     root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT}, metadata="file,source,date,url,author\na.txt,x,2015-01-01,,\n")
     with_template(root, "home.html", '{% extends "base.html" %}\n{% block content %}{% for v in items %}'
