@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import traceback
@@ -52,6 +51,8 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
     compare.add_argument("--json", action="store_true", help="print JSON for machines")
     check_one = sub.add_parser("verify", help="check a snapshot against its SHA256SUMS and manifest", description="check a snapshot against its SHA256SUMS and manifest")
     check_one.add_argument("snapshot", type=Path)
+    for command in (compare, check_one):
+        command.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
         argv = ["build", *argv]
     args = parser.parse_args(argv)
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug, not bad input: say so, briefly
-        if args.debug:
+        if getattr(args, "debug", False):  # robust here above all: this is where a bug is reported
             traceback.print_exc()
         print(f"internal error: {type(exc).__name__}: {exc}\n  (run again with --debug for the traceback, and report it)", file=sys.stderr)
         return 2
@@ -139,7 +140,7 @@ def run_snapshot(root: Path, out: Path, dest: Path, quiet: bool) -> int:
         result, files = snapshot(root, out, dest, Progress(not quiet))
     except BuildError as exc:
         show_problems(exc.problems, root)
-        print("snapshot failed: the build failed; nothing was written.", file=sys.stderr)
+        print("snapshot failed: nothing was written; the previous archives of that name, if any, are unchanged.", file=sys.stderr)
         return 1
     show_problems(result.problems.warnings, root)
     if not quiet:
@@ -147,29 +148,40 @@ def run_snapshot(root: Path, out: Path, dest: Path, quiet: bool) -> int:
     return 0
 
 
+MAX_PROBLEMS_SHOWN = 100
+
+
 def run_compare(args) -> int:
-    from .publish import diff, verify
+    """verify or diff. Their input may come from anyone: every text from it (ids, titles,
+    paths, and the paths given, which may be a download's name) is printed through printable()."""
+    from .publish import SnapshotError, diff, printable, printable_json, verify
 
     for path in [args.snapshot] if args.command == "verify" else [args.old, args.new]:
         if not path.exists():
-            print(f"error: {path}: no such snapshot or folder", file=sys.stderr)
+            print(f"error: {printable(path)}: no such snapshot or folder", file=sys.stderr)
             return 1
     if args.command == "verify":
         problems = verify(args.snapshot)
-        for problem in problems:
+        for problem in problems[:MAX_PROBLEMS_SHOWN]:
             print(f"error: {problem}", file=sys.stderr)
-        print(f"verify: {args.snapshot}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            print(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems", file=sys.stderr)
+        print(f"verify: {printable(args.snapshot)}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))
         return 1 if problems else 0
-    changes = diff(args.old, args.new)
+    try:
+        changes = diff(args.old, args.new)
+    except SnapshotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     if args.json:
-        print(json.dumps(changes, ensure_ascii=False, indent=1))
+        print(printable_json(changes))
         return 0
-    print(f"{args.old} ({changes['old']['articles']} articles) -> {args.new} ({changes['new']['articles']} articles)")
+    print(f"{printable(args.old)} ({changes['old']['articles']} articles) -> {printable(args.new)} ({changes['new']['articles']} articles)")
     for label in ("added", "removed", "changed"):
-        print(f"{label}: {len(changes[label])}" + "".join(f"\n  {i}" for i in changes[label]))
+        print(f"{label}: {len(changes[label])}" + "".join(f"\n  {printable(i)}" for i in changes[label]))
     for kind in ("entities", "tags"):
         for key, moved in changes[kind].items():
-            print(f"{kind[:-1] if kind == 'tags' else 'entity'} {key}: +{len(moved['added'])} -{len(moved['removed'])}")
+            print(f"{kind[:-1] if kind == 'tags' else 'entity'} {printable(key)}: +{len(moved['added'])} -{len(moved['removed'])}")
     return 0
 
 

@@ -143,12 +143,28 @@ def check(root: Path) -> Problems:
 
 def snapshot(root: Path, out: Path, dest: Path, progress: Progress | None = None) -> tuple[BuildResult, list[Path]]:
     """Build, then pack the site as arshif-<archive id>-<date>.zip and .tar.gz in `dest`."""
+    _check_snapshot_folder(root, out, dest)
     result = build(root, out, progress, as_snapshot=True)
     data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     epoch = source_date_epoch()
     if epoch is None:
         epoch = int(datetime.fromisoformat(data["date"]).replace(tzinfo=timezone.utc).timestamp())
-    return result, write_snapshot(out, dest, f"arshif-{data['archive']}-{data['date']}", epoch)
+    try:
+        return result, write_snapshot(out, dest, f"arshif-{data['archive']}-{data['date']}", epoch)
+    except OSError as exc:  # a full disk, a read-only folder: write_snapshot left the previous archives as they were
+        raise fail(dest, None, f"the snapshot could not be written: {exc.strerror or exc}",
+                   "free some space or choose another --dest; the previous archives of that name are unchanged") from None
+
+
+def _check_snapshot_folder(root: Path, out: Path, dest: Path) -> None:
+    """The archives must not land where the build reads sources (they would become input) or
+    in the site folder (each build replaces it), checked before anything is built."""
+    target = dest.resolve()
+    for folder in (root / "seeds", root / "content", root / "templates", DEFAULT_TEMPLATES, out):
+        folder = folder.resolve()
+        if target == folder or folder in target.parents:
+            raise fail(dest, None, f"the snapshot folder is inside {folder}, which the build reads or replaces",
+                       "choose a folder outside seeds/, content/, templates/ and the site folder (the default is ARCHIVE/snapshots)")
 
 
 def suggest(root: Path, min_count: int, limit: int) -> str:

@@ -7,16 +7,23 @@ owners and order, so the same input gives byte-identical archives.
 
 from __future__ import annotations
 
+import glob
 import gzip
 import hashlib
 import io
 import json
+import os
+import re
+import shutil
+import stat
+import struct
 import tarfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO, Callable, Iterator
 
 from arshif import __version__
 
@@ -79,89 +86,536 @@ def sha256sums(site: Path) -> str:
 
 
 def write_snapshot(site: Path, dest: Path, name: str, epoch: int) -> list[Path]:
-    """<name>.zip and <name>.tar.gz of the site plus SHA256SUMS, all under the folder <name>/."""
+    """<name>.zip and <name>.tar.gz of the site plus SHA256SUMS, all under the folder <name>/.
+
+    Both are written under temporary names beside their final ones and renamed only when
+    both are whole, so a killed run or a full disk leaves the previous archives of that
+    name as they were, and never a half-written file under a final name."""
     dest.mkdir(parents=True, exist_ok=True)
-    entries = [(p.relative_to(site).as_posix(), p.read_bytes()) for p in site_files(site)]
+    entries: list[tuple[str, Path | bytes]] = [(p.relative_to(site).as_posix(), p) for p in site_files(site)]
     entries.append((SUMS, sha256sums(site).encode()))
-    entries.sort()
+    entries.sort(key=lambda entry: entry[0])
+    targets = {dest / f"{name}.zip": _pack_zip, dest / f"{name}.tar.gz": _pack_tar}
+    written: list[tuple[Path, Path]] = []
+    try:
+        for target, pack in targets.items():
+            written.append((_write_temporary(target, lambda handle: pack(handle, name, entries, epoch)), target))
+        for temporary, target in written:
+            os.replace(temporary, target)
+    except BaseException:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+        raise
+    return list(targets)
+
+
+def _pack_zip(handle, name: str, entries: list[tuple[str, Path | bytes]], epoch: int) -> None:
     stamp = datetime.fromtimestamp(max(epoch, 315532800), timezone.utc)  # zip cannot hold times before 1980
-    zip_path, tar_path = dest / f"{name}.zip", dest / f"{name}.tar.gz"
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for rel, data in entries:
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for rel, source in entries:
             info = zipfile.ZipInfo(f"{name}/{rel}", date_time=stamp.timetuple()[:6])
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
-        for rel, data in entries:
+            info.file_size = _size(source)
+            with _opened(source) as data, archive.open(info, "w") as packed:
+                shutil.copyfileobj(data, packed, CHUNK)
+
+
+def _pack_tar(handle, name: str, entries: list[tuple[str, Path | bytes]], epoch: int) -> None:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0) as packed, \
+            tarfile.open(fileobj=packed, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for rel, source in entries:
             info = tarfile.TarInfo(f"{name}/{rel}")
-            info.size, info.mtime, info.mode = len(data), epoch, 0o644
+            info.size, info.mtime, info.mode = _size(source), epoch, 0o644
             info.uid = info.gid = 0
             info.uname = info.gname = ""
-            archive.addfile(info, io.BytesIO(data))
-    with open(tar_path, "wb") as handle, gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0) as packed:
-        packed.write(raw.getvalue())
-    return [zip_path, tar_path]
+            with _opened(source) as data:
+                archive.addfile(info, data)
 
 
-# -- reading snapshots and folders ---------------------------------------------------
+def _size(source: Path | bytes) -> int:
+    return len(source) if isinstance(source, bytes) else source.stat().st_size
+
+
+def _opened(source: Path | bytes) -> BinaryIO:
+    return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
+
+
+def _write_temporary(target: Path, write: Callable[[BinaryIO], None]) -> Path:
+    """A temporary file beside `target`, written and on disk (removed again if writing fails)."""
+    _remove_stale_temporaries(target)
+    temporary = target.with_name(f".{target.name}.arshif-tmp-{os.getpid()}")
+    try:
+        with open(temporary, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporaries left by runs that were killed (their process is gone), never a running one's."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.arshif-tmp-*"):
+        pid = leftover.name.rsplit("-", 1)[1]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# -- reading snapshots and folders from anyone ------------------------------------
+# verify and diff read archives made by anyone, so reading is bounded: a snapshot holds
+# regular files and folders only, under one top folder, and nothing in it may make us
+# unpack much more than its own size (zip and tar bombs) or keep much more than that in
+# memory. Each file is hashed in chunks, never read whole; only manifest.json and
+# SHA256SUMS are kept, and they are small beside the pages they describe.
+
+MAX_ENTRIES = 1_000_000       # a snapshot of 100,000 articles holds about 310,000 files
+FREE_ENTRIES = 10_000         # what any snapshot may hold, whatever its size...
+MIN_PACKED_PER_ENTRY = 256    # ...and then one per 256 packed bytes: real snapshots take 1,400 (tar.gz) to 2,100 (zip)
+MAX_FILE_SIZE = 1 << 30       # the largest files of a real site are a few MB
+MAX_TOTAL_SIZE = 8 << 30      # 100,000 articles unpack to about 1.5 GB
+MAX_RATIO = 20                # unpacked size / packed size: real snapshots are 2.6 (zip) and 4.2 (tar.gz)
+FREE_SIZE = 32 << 20          # what any snapshot may unpack to, whatever its ratio (hashed in a tenth of a second)
+KEPT_FREE_SIZE = 2 << 20      # manifest.json and SHA256SUMS may be this big, or a quarter of the packed size
+MAX_HEADER = 4 << 20          # tar headers (long names, pax records) are read whole: a few hundred bytes in a snapshot
+CHUNK = 1 << 20
+BROKEN_ARCHIVE = (zipfile.BadZipFile, zipfile.LargeZipFile, tarfile.TarError, OSError, EOFError, zlib.error, ValueError,
+                  struct.error, OverflowError, IndexError, KeyError)
+NOT_A_SNAPSHOT = ("this is not a snapshot arshif wrote, or it was changed since: get it again from its publisher, "
+                  "and do not unpack this copy")
+DAMAGED = "get the snapshot again from where it was published"
+SUMS_LINE = re.compile(r"([0-9a-fA-F]{64})  (.+)")
+
+
+class SnapshotError(Exception):
+    """A snapshot (or folder) that cannot be read or trusted: where, what is wrong (any text
+    from the archive already escaped), and what to do."""
+
+    def __init__(self, where: object, message: str, hint: str = NOT_A_SNAPSHOT):
+        super().__init__(f"{printable(where)}: {message}\n  fix: {hint}")
+
+
+# Control characters (C0, DEL, C1), line and paragraph separators, bidi embeddings, overrides
+# and isolates, and lone surrogates (file names that are not UTF-8): shown as escapes, so text
+# from an archive can neither repaint a terminal nor forge a line. Arabic letters and marks stay.
+_UNPRINTABLE = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                *range(0xD800, 0xE000)]
+_ESCAPES = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNPRINTABLE} | {9: "\\t", 10: "\\n", 13: "\\r"}
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _UNPRINTABLE if c >= 0x7F}  # json.dumps escapes C0 itself
+
+
+_UNPRINTABLE_TEXT = re.compile("[" + "".join(re.escape(chr(c)) for c in _UNPRINTABLE) + "]")
+
+
+def printable(text: object) -> str:
+    """Text from an archive, safe to print on a terminal (one line, nothing it can redraw)."""
+    return str(text).translate(_ESCAPES)
+
+
+def printable_json(data) -> str:
+    """JSON for machines that is also safe on a terminal: the same values, with every
+    character printable() escapes written as a JSON \\u escape."""
+    return json.dumps(data, ensure_ascii=False, indent=1).translate(_JSON_ESCAPES)
+
 
 @dataclass
-class Contents:
-    files: dict[str, bytes]  # path inside the snapshot (without the top folder) -> bytes
+class Listing:
+    """The entries of one snapshot seen so far; refuses the first one that breaks a rule."""
 
-    @property
-    def manifest(self) -> dict:
-        return json.loads(self.files[MANIFEST].decode("utf-8"))
+    where: Path
+    limit: int  # bytes its files may add up to
+    max_entries: int
+    packed: int | None  # the archive's own size; None for a built folder
+    top: str | None = None  # the one top folder, once seen; "" for a built folder, which has none
+    entries: int = 0
+    total: int = 0
+    files: set[str] = field(default_factory=set)
+    folders: set[str] = field(default_factory=set)  # named by an entry or holding one
+    named_folders: set[str] = field(default_factory=set)
+
+    def add(self, name: str, kind: str, size: int = 0) -> str:
+        """Check one entry (`kind` is "file", "folder" or what else it is); its path under the top folder."""
+        self.entries += 1
+        if self.entries > self.max_entries:
+            raise SnapshotError(self.where, too_many(self.max_entries))
+        parts = self._parts(name, kind)
+        rel = "/".join(parts)
+        if rel in self.files or (kind == "folder" and rel in self.named_folders):
+            raise SnapshotError(self.where, f"{printable(name)}: this path is in the archive twice")
+        if kind == "folder":
+            self.named_folders.add(rel)
+            self._add_folders(name, parts)
+            return rel
+        if not parts:
+            raise SnapshotError(self.where, f"{printable(name)}: a file beside the top folder: a snapshot keeps its files in one folder")
+        if rel in self.folders:
+            raise SnapshotError(self.where, f"{printable(name)}: this path is both a file and a folder")
+        self._add_folders(name, parts[:-1])
+        self.files.add(rel)
+        self._count(name, size)
+        return rel
+
+    def _parts(self, name: str, kind: str) -> list[str]:
+        """The entry's path under the top folder, once it is known to stay inside it."""
+        if kind not in ("file", "folder"):
+            raise SnapshotError(self.where, f"{printable(name)}: a {kind}: a snapshot holds regular files and folders only")
+        parts = (name[:-1] if kind == "folder" and name.endswith("/") else name).split("/")
+        bad = next((p for p in parts if p in ("", ".", "..") or "\\" in p), None)
+        if name.startswith("/") or bad is not None:
+            reason = "an absolute path" if name.startswith("/") else f"the part '{printable(bad)}' is not allowed in a path"
+            raise SnapshotError(self.where, f"{printable(name)}: {reason}: a snapshot's paths stay inside its folder")
+        if _UNPRINTABLE_TEXT.search(name):
+            raise SnapshotError(self.where, f"{printable(name)}: a control character or bidi mark in the name, never in a snapshot's")
+        if self.top == "":
+            return parts
+        if self.top is None:
+            self.top = parts[0]
+        if parts[0] != self.top:
+            raise SnapshotError(self.where, f"{printable(name)}: outside the top folder {printable(self.top)}/: a snapshot is one folder")
+        return parts[1:]
+
+    def kept_limit(self) -> int:
+        """How big manifest.json and SHA256SUMS may be: they are read whole, and parsing
+        JSON takes up to 30 times its size in memory."""
+        return max(KEPT_FREE_SIZE, (self.total if self.packed is None else self.packed) // 4)
+
+    def _add_folders(self, name: str, parts: list[str]) -> None:
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder in self.files:
+                raise SnapshotError(self.where, f"{printable(name)}: {printable(folder)} is both a file and a folder")
+            self.folders.add(folder)
+
+    def _count(self, name: str, size: int) -> None:
+        if size > MAX_FILE_SIZE:
+            raise SnapshotError(self.where, f"{printable(name)}: says it holds {size:,} bytes, "
+                                f"more than any file of a site ({MAX_FILE_SIZE:,})")
+        self.total += size
+        if self.total > self.limit:
+            raise SnapshotError(self.where, too_large(self.limit))
 
 
-def read_contents(path: Path) -> Contents:
-    """A snapshot (.zip or .tar.gz) or a built folder, as its files."""
+def listing_for(path: Path) -> Listing:
+    """A built folder is read as it is; an archive may unpack to MAX_RATIO times its own size
+    and hold an entry per MIN_PACKED_PER_ENTRY bytes (past the free allowances)."""
     if path.is_dir():
-        return Contents({p.relative_to(path).as_posix(): p.read_bytes() for p in site_files(path)})
-    files = {}
-    if path.suffix == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                files[name.split("/", 1)[1]] = archive.read(name)
-    else:
-        with tarfile.open(path, "r:gz") as archive:
-            for member in archive.getmembers():
-                if member.isfile():
-                    files[member.name.split("/", 1)[1]] = archive.extractfile(member).read()
-    return Contents(files)
+        return Listing(path, MAX_TOTAL_SIZE, MAX_ENTRIES, None, top="")
+    packed = path.stat().st_size
+    return Listing(path, min(MAX_TOTAL_SIZE, max(FREE_SIZE, MAX_RATIO * packed)),
+                   min(MAX_ENTRIES, max(FREE_ENTRIES, packed // MIN_PACKED_PER_ENTRY)), packed)
 
+
+def too_many(max_entries: int) -> str:
+    if max_entries >= MAX_ENTRIES:
+        return f"over {max_entries:,} entries, more than any snapshot holds"
+    return f"over {max_entries:,} entries, more than a snapshot of its size holds: an archive bomb, or damage"
+
+
+def too_large(limit: int) -> str:
+    if limit >= MAX_TOTAL_SIZE:
+        return f"it unpacks to more than {limit:,} bytes, more than any snapshot holds"
+    return (f"it unpacks to more than {limit:,} bytes, over {MAX_RATIO} times its own size, which no snapshot does: "
+            "an archive bomb, or damage")
+
+
+class BoundedReader:
+    """The unpacked bytes of a .tar.gz, read forward only and never past `limit`, so a small
+    file cannot make us inflate gigabytes; tarfile reads long-name and pax headers whole,
+    so a single read is refused past MAX_HEADER (file data is read in CHUNKs)."""
+
+    def __init__(self, unpacked: BinaryIO, limit: int, where: Path):
+        self.unpacked, self.limit, self.where = unpacked, limit, where
+        self.last = b""  # the last read: after the entries, it must be tar's end-of-archive block
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0 or size > max(MAX_HEADER, CHUNK):
+            raise SnapshotError(self.where, f"a tar header of {size:,} bytes, where a snapshot's take a few hundred")
+        self._check(self.unpacked.tell() + size)
+        self.last = self.unpacked.read(size)
+        return self.last
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence != io.SEEK_SET or offset < self.unpacked.tell():
+            raise SnapshotError(self.where, "the tar cannot be read front to back: it is damaged", DAMAGED)
+        self._check(offset)
+        return self.unpacked.seek(offset)
+
+    def tell(self) -> int:
+        return self.unpacked.tell()
+
+    def _check(self, end: int) -> None:
+        if end > self.limit:
+            raise SnapshotError(self.where, too_large(self.limit))
+
+    def check_end(self) -> None:
+        """The entries end at tar's end marker, and only zeros follow it: no entry is left unseen."""
+        if self.last != bytes(tarfile.BLOCKSIZE):
+            raise SnapshotError(self.where, "the tar's entries end at a damaged header or without tar's end marker", DAMAGED)
+        while chunk := self.read(CHUNK):
+            if chunk.count(0) != len(chunk):
+                raise SnapshotError(self.where, "data after the end of the tar: entries that other tools may unpack but verify cannot see")
+
+
+@dataclass
+class Found:
+    """What reading a snapshot gave: each file's SHA-256, and the small files kept whole."""
+
+    digests: dict[str, bytes]  # path under the top folder -> SHA-256 (when hashed)
+    kept: dict[str, bytes]     # manifest.json and, when hashed, SHA256SUMS
+
+
+def read_snapshot(path: Path, hashed: bool = True) -> Found:
+    """A snapshot (.zip, .tar.gz) or built folder, read within the limits above: SnapshotError
+    at the first entry that breaks a rule, or if the archive is damaged."""
+    keep = (MANIFEST, SUMS) if hashed else (MANIFEST,)
+    found = Found({}, {})
+    try:
+        listing = listing_for(path)
+        for rel, open_file in _entries(path, listing):
+            if not hashed and rel not in keep:
+                continue
+            with open_file() as stream:
+                found.digests[rel], kept = _read_file(stream, listing.kept_limit() if rel in keep else None, path, rel)
+            if kept is not None:
+                found.kept[rel] = kept
+    except BROKEN_ARCHIVE as exc:
+        raise SnapshotError(path, f"the archive cannot be read ({printable(exc)}): it is damaged", DAMAGED) from None
+    return found
+
+
+def _read_file(stream: BinaryIO, kept_limit: int | None, where: Path, rel: str) -> tuple[bytes, bytes | None]:
+    """The file's SHA-256, hashed in chunks, and its bytes when it is to be kept (at most kept_limit)."""
+    digest = hashlib.sha256()
+    kept = bytearray() if kept_limit is not None else None
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+        if kept is not None:
+            kept += chunk
+            if len(kept) > kept_limit:
+                raise SnapshotError(where, f"{printable(rel)} is larger than {kept_limit:,} bytes, too large beside the pages it describes")
+    return digest.digest(), None if kept is None else bytes(kept)
+
+
+def _entries(path: Path, listing: Listing) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+    """Each regular file: its path under the top folder and a function that opens it
+    (for a .tar.gz, only until the next file is asked for)."""
+    if path.is_dir():
+        return _folder_entries(path, listing)
+    with open(path, "rb") as handle:
+        magic = handle.read(2)
+    return _tar_entries(path, listing) if magic == b"\x1f\x8b" else _zip_entries(path, listing)
+
+
+def _folder_entries(path: Path, listing: Listing) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+    files = []
+    for folder, subfolders, names in os.walk(path, onerror=_raise):
+        subfolders.sort()
+        for name in sorted(subfolders + names):
+            full = Path(folder, name)
+            rel = full.relative_to(path).as_posix()
+            info = full.lstat()
+            kind = _kind_of_mode(info.st_mode)
+            if rel != ".arshif-site" and listing.add(rel, kind, info.st_size) and kind == "file":
+                files.append((rel, full))
+    for rel, full in files:
+        yield rel, lambda full=full: open(full, "rb")
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def _kind_of_mode(mode: int) -> str:
+    kinds = ((stat.S_ISREG, "file"), (stat.S_ISDIR, "folder"), (stat.S_ISLNK, "symbolic link"), (stat.S_ISFIFO, "FIFO"),
+             (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"))
+    return next((kind for test, kind in kinds if test(mode)), f"file of type {stat.S_IFMT(mode):o}")
+
+
+def _zip_entries(path: Path, listing: Listing) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+    with zipfile.ZipFile(path, metadata_encoding="utf-8") as archive:
+        infos = archive.infolist()
+        if len(infos) > listing.max_entries:
+            raise SnapshotError(path, too_many(listing.max_entries))
+        files = []
+        for info in infos:
+            kind = _zip_kind(path, info)
+            rel = listing.add(info.filename, kind, info.file_size if kind == "file" else 0)
+            if kind == "file":
+                files.append((rel, info))
+        _check_no_overlap(path, infos)
+        for rel, info in sorted(files, key=lambda file: file[1].header_offset):  # front to back
+            yield rel, lambda info=info: archive.open(info)
+
+
+def _zip_kind(path: Path, info: zipfile.ZipInfo) -> str:
+    mode = info.external_attr >> 16 if info.create_system == 3 else 0  # Unix modes, as zip and arshif write them
+    kind = _kind_of_mode(mode) if stat.S_IFMT(mode) else "file"
+    if info.filename.endswith("/") and kind == "file":
+        kind = "folder"
+    if kind == "file" and info.flag_bits & 0x1:
+        raise SnapshotError(path, f"{printable(info.filename)}: encrypted, and a snapshot is not")
+    if kind == "file" and info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise SnapshotError(path, f"{printable(info.filename)}: packed with compression method {info.compress_type}, "
+                            "where a snapshot's files are stored or deflated")
+    return kind
+
+
+def _check_no_overlap(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Each entry's data ends before the next entry starts: overlapping entries are how a
+    small zip is made to unpack to gigabytes."""
+    end = 0
+    for info in sorted(infos, key=lambda info: info.header_offset):
+        if info.header_offset < end:
+            raise SnapshotError(path, f"{printable(info.filename)}: its data overlaps another entry's (an archive bomb, or damage)")
+        end = info.header_offset + 30 + info.compress_size  # 30: the smallest local header
+
+
+def _tar_entries(path: Path, listing: Listing) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+    with open(path, "rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as unpacked:
+        stream = BoundedReader(unpacked, min(MAX_TOTAL_SIZE + 2048 * MAX_ENTRIES, listing.limit), path)
+        with tarfile.open(fileobj=stream, mode="r:", encoding="utf-8") as archive:
+            while (member := archive.next()) is not None:
+                archive.members.clear()  # tarfile keeps every header it read: a million would take a GB
+                kind = _tar_kind(member)
+                rel = listing.add(member.name, kind, member.size if kind == "file" else 0)
+                if kind == "file":
+                    yield rel, lambda member=member: archive.extractfile(member)
+        stream.check_end()
+
+
+def _tar_kind(member: tarfile.TarInfo) -> str:
+    if member.issparse():
+        return "sparse file"
+    if member.isreg() or member.isdir():
+        return "file" if member.isreg() else "folder"
+    kinds = {tarfile.SYMTYPE: "symbolic link", tarfile.LNKTYPE: "hard link", tarfile.CHRTYPE: "character device",
+             tarfile.BLKTYPE: "block device", tarfile.FIFOTYPE: "FIFO"}
+    return kinds.get(member.type, f"tar entry of type '{printable(member.type.decode('latin-1'))}'")
+
+
+# -- verify and diff ------------------------------------------------------------------
 
 def verify(path: Path) -> list[str]:
-    """What is wrong with a snapshot: files that do not match SHA256SUMS, and manifest entries with no page."""
+    """What is wrong with a snapshot: files that do not match SHA256SUMS, and manifest entries
+    with no page; or the one reason it cannot be read or trusted at all (with its fix).
+    Any text from the archive in them is escaped (printable)."""
     try:
-        contents = read_contents(path)
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error, IndexError) as exc:
-        return [f"{path}: the archive cannot be read ({exc}): it is damaged"]
-    if SUMS not in contents.files or MANIFEST not in contents.files:
-        return [f"{path}: no {SUMS} or {MANIFEST}: not an arshif snapshot"]
+        found = read_snapshot(path)
+        missing = [name for name in (SUMS, MANIFEST) if name not in found.kept]
+        if missing:
+            raise SnapshotError(path, f"no {' and no '.join(missing)}: not an arshif snapshot",
+                                "give a .zip or .tar.gz that arshif snapshot wrote")
+        listed = parse_sums(path, found.kept[SUMS])
+        data = parse_manifest(path, found.kept[MANIFEST])
+    except SnapshotError as exc:
+        return [str(exc)]
     problems = []
-    listed = {}
-    for line in contents.files[SUMS].decode("utf-8").splitlines():
-        digest, _, rel = line.partition("  ")
-        listed[rel] = digest
-        data = contents.files.get(rel)
-        if data is None:
-            problems.append(f"{rel}: listed in {SUMS} but missing")
-        elif hashlib.sha256(data).hexdigest() != digest:
-            problems.append(f"{rel}: its SHA-256 does not match {SUMS} (the file was changed or damaged)")
-    for rel in sorted(set(contents.files) - set(listed) - {SUMS}):
-        problems.append(f"{rel}: not listed in {SUMS}")
-    for article in contents.manifest["articles"]:
-        if article["path"] not in contents.files:
-            problems.append(f"{article['path']}: in {MANIFEST} but not in the snapshot")
+    for rel, digest in listed.items():
+        if rel not in found.digests:
+            problems.append(f"{printable(rel)}: listed in {SUMS} but missing")
+        elif found.digests[rel].hex() != digest.lower():
+            problems.append(f"{printable(rel)}: its SHA-256 does not match {SUMS} (the file was changed or damaged)")
+    for rel in sorted(set(found.digests) - set(listed) - {SUMS}):
+        problems.append(f"{printable(rel)}: not listed in {SUMS}")
+    for article in data["articles"]:
+        if article["path"] not in found.digests:
+            problems.append(f"{printable(article['path'])}: in {MANIFEST} but not in the snapshot")
     return problems
 
 
+def parse_sums(where: Path, data: bytes) -> dict[str, str]:
+    """SHA256SUMS as {path: hex digest}: one 'digest  path' a line, as sha256sum writes it."""
+    try:
+        lines = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(where, f"{SUMS} is not UTF-8 text (byte {exc.start})") from None
+    if lines[-1] == "":
+        lines.pop()
+    listed: dict[str, str] = {}
+    for number, line in enumerate(lines, 1):
+        match = SUMS_LINE.fullmatch(line)
+        if match is None:
+            raise SnapshotError(where, f"{SUMS} line {number}: not a SHA-256 and a path ('{printable(line[:120])}')")
+        if match[2] in listed:
+            raise SnapshotError(where, f"{SUMS} line {number}: {printable(match[2])} is listed twice")
+        listed[match[2]] = match[1]
+    return listed
+
+
+def read_manifest(path: Path) -> dict:
+    found = read_snapshot(path, hashed=False)
+    if MANIFEST not in found.kept:
+        raise SnapshotError(path, f"no {MANIFEST}: not an arshif snapshot or built site", "give a snapshot or a folder that arshif built")
+    return parse_manifest(path, found.kept[MANIFEST])
+
+
+def parse_manifest(where: Path, data: bytes) -> dict:
+    """manifest.json, checked to hold what verify and diff read, with the right types."""
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(where, f"{MANIFEST} is not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(where, f"{MANIFEST} is not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})") from None
+    except (ValueError, RecursionError) as exc:
+        raise SnapshotError(where, f"{MANIFEST} cannot be read as JSON ({printable(exc)})") from None
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise SnapshotError(where, f"{MANIFEST}: {problem}")
+    return manifest
+
+
+MANIFEST_KEYS = {"date": str, "input_hash": str, "articles": list, "entities": dict, "tags": dict}
+ARTICLE_KEYS = ("id", "title", "path", "hash")
+TYPE_NAMES = {str: "a string", list: "a list", dict: "an object"}
+
+
+def _manifest_problem(manifest) -> str | None:
+    if not isinstance(manifest, dict):
+        return f"holds {_json_type(manifest)} where an object is expected"
+    for key, kind in MANIFEST_KEYS.items():
+        if key not in manifest:
+            return f"'{key}' is missing"
+        if not isinstance(manifest[key], kind):
+            return f"'{key}' is {_json_type(manifest[key])} where {TYPE_NAMES[kind]} is expected"
+    for number, article in enumerate(manifest["articles"]):
+        if not isinstance(article, dict):
+            return f"articles[{number}] is {_json_type(article)} where an object is expected"
+        wrong = next((key for key in ARTICLE_KEYS if not isinstance(article.get(key), str)), None)
+        if wrong:
+            found = _json_type(article[wrong]) if wrong in article else "missing"
+            return f"articles[{number}].{wrong} is {found} where a string is expected"
+    for kind in ("entities", "tags"):
+        for key, value in manifest[kind].items():
+            ids = value.get("articles") if isinstance(value, dict) else None
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                return f"{kind}['{printable(key)}'] is not an object whose 'articles' is a list of ids"
+    return None
+
+
+def _json_type(value) -> str:
+    if value is None:
+        return "null"
+    names = {bool: "true or false", int: "a number", float: "a number", **TYPE_NAMES}
+    return names.get(type(value), type(value).__name__)
+
+
 def diff(old: Path, new: Path) -> dict:
-    """Articles added, removed and changed, and the entities and tags whose article lists changed."""
-    before, after = read_contents(old).manifest, read_contents(new).manifest
+    """Articles added, removed and changed, and the entities and tags whose article lists changed.
+    Values come from the manifests as they are: print them through printable()."""
+    before, after = read_manifest(old), read_manifest(new)
     old_articles = {a["id"]: a for a in before["articles"]}
     new_articles = {a["id"]: a for a in after["articles"]}
     changed_lists = {}
