@@ -42,6 +42,7 @@ ESCAPES = [
     ("{% for v in items %}{{ v.article.origin.parent.parent.parent.joinpath('secret.txt').read_text() }}{% endfor %}", "origin"),
     ("{{ site.__class__.__mro__ }}", "__class__"),
     ("{{ url.__globals__ }}", "__globals__"),
+    ("{{ site.source_name.__func__.__globals__ }}", "__func__"),
     ("{{ pager.path_of.__globals__ }}", "__globals__"),
     ("{% set x = nav.append(1) %}", "append"),
     ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "__class__"),
