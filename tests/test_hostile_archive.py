@@ -17,7 +17,6 @@ from arshif.cli import main
 from arshif.errors import BuildError
 from arshif.pipeline import build
 from conftest import SEED_TEXT, write_archive
-from htmlcheck import broken_links
 
 ARTICLE = "---\ntitle: مقال\ndate: 2015-08-02\n---\n"
 
@@ -46,7 +45,8 @@ ESCAPES = [
     ("{{ pager.path_of.__globals__ }}", "__globals__"),
     ("{% set x = nav.append(1) %}", "append"),
     ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "__class__"),
-    ("{{ 'x' * 10000000000 }}", "too large"),
+    ("{{ 'x' * 2000000 }}", "too large"),  # bounded at a million: 10**10 would fill the memory before the bound existed
+    ("{{ 10 ** 5000 }}", "too large"),
 ]
 
 
@@ -247,7 +247,6 @@ def test_an_unclosed_link_does_not_swallow_the_page(tmp_path):
     build(root, out)
     html = (out / "articles" / "a.html").read_text(encoding="utf-8")
     assert balanced(html.split("<body", 1)[1].split("</body>")[0].split(">", 1)[1])
-    assert broken_links(out) == [] or True  # x.html is the curator's own (broken) link: not this test's subject
 
 
 # -- 16. dates far from the archive ------------------------------------------------
