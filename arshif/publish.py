@@ -191,8 +191,10 @@ FREE_SIZE = 32 << 20          # what any snapshot may unpack to, whatever its ra
 KEPT_FREE_SIZE = 2 << 20      # manifest.json and SHA256SUMS may be this big, or a quarter of the packed size
 MAX_HEADER = 4 << 20          # tar headers (long names, pax records) are read whole: a few hundred bytes in a snapshot
 CHUNK = 1 << 20
+# what zipfile, tarfile, gzip and zlib raise for damaged data (ValueError covers names that are not UTF-8,
+# NotImplementedError zip features that no snapshot uses: a version from the future, strong encryption)
 BROKEN_ARCHIVE = (zipfile.BadZipFile, zipfile.LargeZipFile, tarfile.TarError, OSError, EOFError, zlib.error, ValueError,
-                  struct.error, OverflowError, IndexError, KeyError)
+                  struct.error, OverflowError, NotImplementedError)
 NOT_A_SNAPSHOT = ("this is not a snapshot arshif wrote, or it was changed since: get it again from its publisher, "
                   "and do not unpack this copy")
 DAMAGED = "get the snapshot again from where it was published"
@@ -265,6 +267,8 @@ class Listing:
         self._add_folders(name, parts[:-1])
         self.files.add(rel)
         self._count(name, size)
+        if rel in (MANIFEST, SUMS) and self.packed is not None and size > self.kept_limit():  # say so before hashing the rest
+            raise SnapshotError(self.where, kept_too_large(rel, self.kept_limit()))
         return rel
 
     def _parts(self, name: str, kind: str) -> list[str]:
@@ -277,7 +281,8 @@ class Listing:
             reason = "an absolute path" if name.startswith("/") else f"the part '{printable(bad)}' is not allowed in a path"
             raise SnapshotError(self.where, f"{printable(name)}: {reason}: a snapshot's paths stay inside its folder")
         if _UNPRINTABLE_TEXT.search(name):
-            raise SnapshotError(self.where, f"{printable(name)}: a control character or bidi mark in the name, never in a snapshot's")
+            raise SnapshotError(self.where, f"{printable(name)}: a control character, a bidi mark or bytes that are not UTF-8 "
+                                "in the name, never in a snapshot's")
         if self.top == "":
             return parts
         if self.top is None:
@@ -315,6 +320,10 @@ def listing_for(path: Path) -> Listing:
     packed = path.stat().st_size
     return Listing(path, min(MAX_TOTAL_SIZE, max(FREE_SIZE, MAX_RATIO * packed)),
                    min(MAX_ENTRIES, max(FREE_ENTRIES, packed // MIN_PACKED_PER_ENTRY)), packed)
+
+
+def kept_too_large(rel: str, limit: int) -> str:
+    return f"{printable(rel)} is larger than {limit:,} bytes, too large beside the pages it describes"
 
 
 def too_many(max_entries: int) -> str:
@@ -404,7 +413,7 @@ def _read_file(stream: BinaryIO, kept_limit: int | None, where: Path, rel: str) 
         if kept is not None:
             kept += chunk
             if len(kept) > kept_limit:
-                raise SnapshotError(where, f"{printable(rel)} is larger than {kept_limit:,} bytes, too large beside the pages it describes")
+                raise SnapshotError(where, kept_too_large(rel, kept_limit))
     return digest.digest(), None if kept is None else bytes(kept)
 
 
@@ -425,9 +434,12 @@ def _folder_entries(path: Path, listing: Listing) -> Iterator[tuple[str, Callabl
         for name in sorted(subfolders + names):
             full = Path(folder, name)
             rel = full.relative_to(path).as_posix()
+            if rel == ".arshif-site":  # the build's mark on its output folder, not part of the site
+                continue
             info = full.lstat()
             kind = _kind_of_mode(info.st_mode)
-            if rel != ".arshif-site" and listing.add(rel, kind, info.st_size) and kind == "file":
+            listing.add(rel, kind, info.st_size)
+            if kind == "file":
                 files.append((rel, full))
     for rel, full in files:
         yield rel, lambda full=full: open(full, "rb")
@@ -444,10 +456,10 @@ def _kind_of_mode(mode: int) -> str:
 
 
 def _zip_entries(path: Path, listing: Listing) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+    if _zip_entries_at_most(path) > listing.max_entries:  # before zipfile makes an object of each
+        raise SnapshotError(path, too_many(listing.max_entries))
     with zipfile.ZipFile(path, metadata_encoding="utf-8") as archive:
         infos = archive.infolist()
-        if len(infos) > listing.max_entries:
-            raise SnapshotError(path, too_many(listing.max_entries))
         files = []
         for info in infos:
             kind = _zip_kind(path, info)
@@ -457,6 +469,16 @@ def _zip_entries(path: Path, listing: Listing) -> Iterator[tuple[str, Callable[[
         _check_no_overlap(path, infos)
         for rel, info in sorted(files, key=lambda file: file[1].header_offset):  # front to back
             yield rel, lambda info=info: archive.open(info)
+
+
+def _zip_entries_at_most(path: Path) -> int:
+    """How many entries zipfile could find: each begins with this signature in the central directory."""
+    count, tail = 0, b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            count += (tail + chunk).count(b"PK\x01\x02")
+            tail = chunk[-3:]  # a signature across two chunks
+    return count
 
 
 def _zip_kind(path: Path, info: zipfile.ZipInfo) -> str:

@@ -145,6 +145,17 @@ def json_bomb(path: Path, mib: int) -> Path:
     return path
 
 
+def many_entries(path: Path, count: int) -> Path:
+    """`count` empty files: a few bytes each, packed (a snapshot packs about 1,400 bytes a file)."""
+    names = [f"{TOP}/x/{number}" for number in range(count)]
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path, "w") as archive:
+            for name in names:
+                archive.writestr(name, b"")
+        return path
+    return write_tar(path, [(file_info(name), b"") for name in names])
+
+
 def pax_header_bomb(path: Path, declared: int) -> Path:
     """A pax extended header that says it is `declared` bytes long (tarfile reads such headers whole)."""
     info = file_info("././@PaxHeader", declared, tarfile.XHDTYPE)
@@ -154,31 +165,41 @@ def pax_header_bomb(path: Path, declared: int) -> Path:
 
 # -- running the command as a user would, measured ------------------------------------------------
 
+MEASURED = """
+import sys
+from arshif.cli import main
+
+try:
+    code = main(sys.argv[2:])
+finally:  # VmHWM: this process's peak memory since it started (ru_maxrss would count its parent's, before exec)
+    status = open("/proc/self/status").read().splitlines()
+    open(sys.argv[1], "w").write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+sys.exit(code)
+"""
+
+
+def peak_mb(report: Path) -> float:
+    return int(report.read_text()) / 1024 if report.exists() else float("inf")
+
+
 def run_measured(*args: str, timeout: float = 120) -> tuple[int, str, str, float, float]:
-    """`python build.py ARGS` in a process of its own: exit code, stdout, stderr, seconds and
-    peak memory (MB, from the child's own rusage). An address-space cap of 2 GB keeps a
-    regression from taking the machine's memory: it would end in MemoryError instead."""
+    """arshif's command line in a process of its own: exit code, stdout, stderr, seconds and
+    peak memory (MB). An address-space cap of 2 GB keeps a regression from taking the
+    machine's memory: it would end in MemoryError instead."""
     def cap_memory():
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "peak"
         started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, str(REPO_ROOT / "build.py"), *args], stdout=out, stderr=err,
-                                 preexec_fn=cap_memory, env={**os.environ, "PYTHONUTF8": "1"})
-        deadline = started + timeout
-        while (waited := os.wait4(child.pid, os.WNOHANG))[0] == 0:
-            if time.perf_counter() > deadline:
-                child.kill()
-                waited = os.wait4(child.pid, 0)
-                break
-            time.sleep(0.02)
-        seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(waited[1])
-        out.seek(0)
-        err.seek(0)
-        return child.returncode, out.read().decode(), err.read().decode(), seconds, waited[2].ru_maxrss / 1024
+        try:
+            run = subprocess.run([sys.executable, "-c", MEASURED, str(report), *args], capture_output=True, text=True, timeout=timeout,
+                                 preexec_fn=cap_memory, env={**os.environ, "PYTHONUTF8": "1"}, cwd=REPO_ROOT)
+        except subprocess.TimeoutExpired as exc:
+            return -1, "", f"timed out\n{exc.stderr}", time.perf_counter() - started, peak_mb(report)
+        return run.returncode, run.stdout, run.stderr, time.perf_counter() - started, peak_mb(report)
 
 
 def assert_clear_error(code: int, stderr: str, *words: str) -> None:
@@ -197,6 +218,8 @@ BOMBS = {  # name: (how to make it, words the error must hold)
     "entry-300-times.zip": (lambda p: zip_of_zeros(p, 80, repeat=300), ["archive bomb"]),
     "pax-header-1GiB.tar.gz": (lambda p: pax_header_bomb(p, 1 << 30), ["tar header"]),
     "manifest-30MiB-of-objects.zip": (lambda p: json_bomb(p, 30), [MANIFEST, "is larger than"]),
+    "20000-empty-files.zip": (lambda p: many_entries(p, 20_000), ["entries, more than a snapshot of its size holds"]),
+    "20000-empty-files.tar.gz": (lambda p: many_entries(p, 20_000), ["entries, more than a snapshot of its size holds"]),
 }
 
 
@@ -600,7 +623,7 @@ def mutant_sums(rng: random.Random, data: bytes) -> bytes:
     elif choice == 1:
         lines.insert(index, lines[index])
     elif choice == 2:
-        lines[index] = bytes([rng.choice(b"0123456789abcdef")]) + lines[index][1:]
+        lines[index] = bytes([rng.choice(b"0123456789abcdef".replace(lines[index][:1], b""))]) + lines[index][1:]
     elif choice == 3:
         lines.insert(index, rng.choice([b"garbage", b"", b"0" * 64 + b" one-space", b"\xff\xfe  x", b"0" * 64 + b"  ../../etc/passwd"]))
     elif choice == 4:
@@ -625,7 +648,8 @@ def mutant_entries(rng: random.Random, entries: list[tuple[str, bytes]]) -> list
         del entries[index]
     elif choice == 3 and data:
         position = rng.randrange(len(data))
-        entries[index] = (name, data[:position] + bytes([data[position] ^ (1 << rng.randrange(8))]) + data[position + 1:])
+        bit = rng.choice([1, 2, 4, 8, 16, 64, 128])  # not 32: in SHA256SUMS that changes a digit's case, the same digest
+        entries[index] = (name, data[:position] + bytes([data[position] ^ bit]) + data[position + 1:])
     elif choice in (4, 5):
         wanted = MANIFEST if choice == 4 else SUMS
         index = next(i for i, (n, _) in enumerate(entries) if n.endswith("/" + wanted))
@@ -671,11 +695,14 @@ def mutants(made, folder: Path, count: int, seed: int = 20251201) -> dict[Path, 
     found = {}
     for number in range(count):
         suffix = rng.choice([".zip", ".tar.gz"])
-        kind = rng.choice(["truncated", "flipped", "tar flipped", "entries", "entries", "entries"])
+        kind = rng.choice(["truncated", "flipped", "end flipped", "tar flipped", "entries", "entries", "entries"])
         if kind == "truncated":
             data, must_fail = raw[suffix][:rng.randrange(len(raw[suffix]))], True
         elif kind == "flipped":
             data, must_fail = flipped(rng, raw[suffix], rng.randrange(1, 5)), False
+        elif kind == "end flipped":  # in a zip's central directory, which says where each entry is and how big
+            suffix, must_fail = ".zip", False
+            data = raw[suffix][:-4096] + flipped(rng, raw[suffix][-4096:], rng.randrange(1, 5))
         elif kind == "tar flipped":  # inside the gzip layer, where tar's headers are
             suffix, must_fail = ".tar.gz", False
             data = gzip.compress(flipped(rng, tar_bytes[:rng.choice([len(tar_bytes), 20000])], rng.randrange(1, 5)), 1, mtime=0)
@@ -688,7 +715,7 @@ def mutants(made, folder: Path, count: int, seed: int = 20251201) -> dict[Path, 
 
 
 RUNNER = """
-import contextlib, io, json, resource, sys, time, traceback
+import contextlib, io, json, sys, time, traceback
 from arshif.cli import main
 
 good, results = sys.argv[1], []
@@ -704,7 +731,9 @@ for path in sys.argv[2:]:
                 traceback.print_exc()
         results.append({"command": command, "code": code, "out": out.getvalue(), "err": err.getvalue(),
                         "seconds": time.perf_counter() - started})
-print(json.dumps({"results": results, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+status = open("/proc/self/status").read().splitlines()  # VmHWM: this process's own peak (see MEASURED)
+peak_mb = int(next(line.split()[1] for line in status if line.startswith("VmHWM:"))) / 1024
+print(json.dumps({"results": results, "peak_mb": peak_mb}))
 """
 
 
