@@ -4,6 +4,7 @@ every damaged file; snapshot writes its archives whole or not at all."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -314,18 +315,10 @@ def bzipped(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
 @pytest.mark.parametrize("case", sorted(ZIP_ENTRIES))
 def test_a_zip_entry_a_snapshot_never_holds_is_named(made, tmp_path, case):
     change, what = ZIP_ENTRIES[case]
-    with pytest.warns(UserWarning) if case == "twice" else _nothing():  # zipfile warns of the duplicate it writes
+    with pytest.warns(UserWarning) if case == "twice" else contextlib.nullcontext():  # zipfile warns of the duplicate it writes
         path = rezip(made, tmp_path, lambda info, data: change(info, data) if info.filename == f"{TOP}/index.html" else [(info, data)])
     problems = verify(path)
     assert len(problems) == 1 and what in problems[0], problems
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def test_a_zip_repacked_by_zip_r_and_a_tar_repacked_by_tar_verify(made, tmp_path):
