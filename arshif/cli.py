@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import traceback
+from collections import Counter
 from pathlib import Path
 
 from .errors import BuildError, Problems
@@ -14,6 +15,7 @@ from .progress import Progress
 
 COMMANDS = ("build", "serve", "check", "suggest-entities", "snapshot", "diff", "verify")
 MAX_WARNINGS_SHOWN = 20
+MAX_SHOWN_OF_A_KIND = 20  # then a count: 100,000 rows with one mistake are a screen, not 200,000 lines
 
 
 def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
@@ -191,7 +193,20 @@ def show_problems(problems, root: Path, limit: int | None = MAX_WARNINGS_SHOWN) 
     errors = [p for p in problems if not p.is_warning]
     warnings = [p for p in problems if p.is_warning]
     shown = warnings if limit is None else warnings[:limit]
-    for problem in errors + shown:
-        print(problem.show(root), file=sys.stderr)
+    _show_by_kind(errors, root, "errors")
+    _show_by_kind(shown, root, "warnings")
     if len(shown) < len(warnings):
         print(f"... and {len(warnings) - len(shown)} more warnings", file=sys.stderr)
+
+
+def _show_by_kind(problems, root: Path, noun: str) -> None:
+    """Each problem, but of each kind (the same message but for its particulars) only the first
+    MAX_SHOWN_OF_A_KIND, then how many more there are. Every one still counts: only the printing stops."""
+    counts: Counter = Counter()
+    for problem in problems:
+        counts[problem.kind] += 1
+        if counts[problem.kind] <= MAX_SHOWN_OF_A_KIND:
+            print(problem.show(root), file=sys.stderr)
+    for kind, count in counts.items():
+        if count > MAX_SHOWN_OF_A_KIND:
+            print(f"... and {count - MAX_SHOWN_OF_A_KIND:,} more {noun} of this kind: {kind}", file=sys.stderr)

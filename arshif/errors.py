@@ -7,8 +7,11 @@ after loading, if any problem is an error.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_PARTICULARS = re.compile(r"'[^']*'|\"[^\"]*\"|\d[\d,.]*")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,12 @@ class Problem:
         if self.hint:
             text += f"\n  fix: {self.hint}"
         return text
+
+    @property
+    def kind(self) -> str:
+        """The message without its particulars (quoted values, numbers): what repeats when one
+        mistake is made many times, e.g. "a row for '…', which is not in seeds/"."""
+        return _PARTICULARS.sub(lambda m: "'…'" if m.group()[0] in "'\"" else "…", self.message)
 
 
 def _display_path(path: Path, root: Path | None) -> str:

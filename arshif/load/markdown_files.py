@@ -13,6 +13,7 @@ from ..errors import Problems
 from ..model import Article, Page, Paragraph
 from ..text import FORBIDDEN, clean_line, shorten
 from .files import read_text
+from .markdown_cost import excess
 from .sanitize import as_xml, sanitize
 from .frontmatter import FrontMatter, split_front_matter
 from .values import parse_date, parse_tags, safe_url
@@ -50,20 +51,29 @@ def _markdown() -> markdown.Markdown:
 _MD = _markdown()
 
 
+def _renew_converter() -> None:
+    global _MD
+    _MD = _markdown()
+
+
 def render_markdown(text: str, tree_step: Treeprocessor | None = None) -> tuple[str, tuple[str, ...]]:
     """HTML, and the plain text of each block (for descriptions and, later, search).
 
     `tree_step`, if given, runs on the parsed tree after inline markup (the entity
     step uses it to link names without touching the Markdown source)."""
     text = FORBIDDEN.sub("", text)  # as article text is cleaned: no control or bidi override reaches the page
-    _MD.reset()
+    md = _MD
+    md.reset()
     if tree_step is not None:
-        _MD.treeprocessors.register(tree_step, "arshif_extra", 1)
+        md.treeprocessors.register(tree_step, "arshif_extra", 1)
     try:
-        html = sanitize(_MD.convert(text))
+        html = sanitize(md.convert(text))
+    except RecursionError:
+        _renew_converter()  # a RecursionError leaves the converter half-reset: every later body would come out as raw text
+        raise
     finally:
         if tree_step is not None:
-            _MD.treeprocessors.deregister("arshif_extra")
+            md.treeprocessors.deregister("arshif_extra")
     try:
         tree = ElementTree.fromstring(f"<div>{as_xml(html)}</div>")
         blocks = tuple(clean_line(" ".join(el.itertext())) for el in tree)
@@ -77,7 +87,9 @@ def load_markdown_article(path: Path, problems: Problems) -> Article | None:
     if front is None:
         return None
     f, lines = front.fields, front.lines
-    html, blocks = render_markdown(front.body)
+    html, blocks = _convert(path, front, problems)
+    if html is None:
+        return None
     if not blocks:
         problems.error(path, front.body_line, "the article has no body after its front matter", "write the article's text after the closing '---'")
         return None
@@ -102,7 +114,9 @@ def load_page(path: Path, problems: Problems) -> Page | None:
     front = _read(path, PAGE_FIELDS, problems)
     if front is None:
         return None
-    html, blocks = render_markdown(front.body)
+    html, blocks = _convert(path, front, problems)
+    if html is None:
+        return None
     summary = clean_line(_text(front.fields, "summary")) or shorten(blocks[0] if blocks else "", 160)
     return Page(slug=path.stem, title=clean_line(_text(front.fields, "title")), body_html=html, origin=path, summary=summary)
 
@@ -122,7 +136,21 @@ def _read(path: Path, allowed: tuple[str, ...], problems: Problems) -> FrontMatt
     if not clean_line(_text(front.fields, "title")):
         problems.error(path, 1, "the front matter has no title", "add a line 'title: ...' between the '---' lines")
         ok = False
+    too_costly = excess(front.body)  # before converting: one article must not stall or crash the build
+    if too_costly is not None:
+        problems.error(path, front.body_line + too_costly.line - 1, too_costly.message, too_costly.hint)
+        ok = False
     return front if ok else None
+
+
+def _convert(path: Path, front: FrontMatter, problems: Problems) -> tuple[str | None, tuple[str, ...]]:
+    """The body's HTML and blocks; (None, ()) if the converter ran out of stack (excess() bounds the
+    nesting it knows of: this is the net under it)."""
+    try:
+        return render_markdown(front.body)
+    except RecursionError:
+        problems.error(path, front.body_line, "the Markdown is nested too deeply to convert", "nest lists, quotes, links and emphasis less deeply")
+        return None, ()
 
 
 def _text(fields: dict, key: str) -> str:
