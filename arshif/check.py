@@ -105,7 +105,7 @@ def check_accessibility(site: Path) -> list[Problem]:
         context = browser.new_context(bypass_csp=True)  # axe is injected as a script the pages' policy would refuse
         page = context.new_page()
         for path in sample_pages(site):
-            page.goto(path.as_uri())
+            page.goto(path.resolve().as_uri())  # as_uri() refuses a relative path (`check chk`)
             page.add_script_tag(path=str(AXE_JS))
             result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
             for violation in result["violations"]:

@@ -67,7 +67,7 @@ def load_settings(archive_dir: Path, problems: Problems) -> Settings:
         problems.error(path, None, "archive.toml is not UTF-8 text", "save it as UTF-8")
         return Settings(id=default_id)
     except tomllib.TOMLDecodeError as exc:
-        problems.error(path, toml_error_line(exc, text), f"invalid TOML: {exc}", "fix the syntax on that line")
+        problems.error(path, toml_error_line(exc, text), f"invalid TOML: {exc}", toml_error_hint(exc))
         return Settings(id=default_id)
     values = {"id": default_id}
     for key, value in data.items():
@@ -96,9 +96,16 @@ def _cleaned(key: str, value):
 
 def key_line(text: str, key: str) -> int | None:
     """The line where `key = ...` or `[key]` first appears (tomllib gives no positions)."""
-    pattern = re.compile(rf'^\s*(\[\s*{re.escape(key)}\s*\]|"?{re.escape(key)}"?\s*=)', re.M)
+    pattern = re.compile(rf'^[ \t]*(\[[ \t]*{re.escape(key)}[ \t]*\]|"?{re.escape(key)}"?[ \t]*=)', re.M)  # \s would take blank lines before
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def toml_error_hint(exc: tomllib.TOMLDecodeError) -> str:
+    """What to do. A value like 2021-02-30 is read as a date, and refused as no such day: not a syntax error."""
+    if "Invalid date" in str(exc):
+        return 'the date is on no calendar (as 2021-02-30): check its month and day; or, if it is text, quote it: "..."'
+    return "fix the syntax on that line"
 
 
 def toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int | None:

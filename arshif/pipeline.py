@@ -26,6 +26,7 @@ from .write import SiteWriter, check_output_folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATES = REPO_ROOT / "templates"
+LAST_EPOCH = int(datetime(2107, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())  # zip's dates end there
 FONT_DIR = REPO_ROOT / "node_modules" / "@fontsource" / "noto-naskh-arabic"
 LUNR_DIR = REPO_ROOT / "node_modules" / "lunr"
 FONT_FILES = [f"noto-naskh-arabic-{subset}-{weight}-normal.woff2" for subset in ("arabic", "latin") for weight in (400, 700)]
@@ -44,8 +45,11 @@ def source_date_epoch() -> int | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # isdigit() alone passes '²', which int() refuses
         raise fail(None, None, f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds", "set it to a Unix time, e.g. $(git log -1 --format=%ct)")
+    if int(value) > LAST_EPOCH:
+        raise fail(None, None, f"SOURCE_DATE_EPOCH={value!r} is after 2107-12-31, the last day a snapshot's zip archive can record",
+                   "set it to a Unix time, e.g. $(git log -1 --format=%ct)")
     return int(value)
 
 

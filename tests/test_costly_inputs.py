@@ -135,3 +135,88 @@ def test_errors_of_different_kinds_are_each_shown(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "error: seeds/empty.txt: the file is empty" in err
     assert err.count("error: content/metadata.csv:") == 20 and "... and 10 more errors of this kind: a row for '…'" in err
+
+
+def test_check_of_a_relative_folder(tmp_path, monkeypatch, capsys):
+    """`build.py check chk` died with "internal error: ValueError: relative path can't be expressed as a file URI"."""
+    write_archive(tmp_path / "chk", seeds={"a.txt": SEED_TEXT})
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "chk", "--quiet"]) == 0
+    main(["check", "chk"])
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "check: 0 error(s)" in err
+
+
+def _errors(root) -> list[str]:
+    with pytest.raises(BuildError) as info:
+        build(root, root.parent / "out")
+    return [p.show(root) for p in info.value.problems if not p.is_warning]
+
+
+def test_a_duplicate_entity_or_tag_is_reported_at_its_own_table(tmp_path):
+    """Blank lines before each table were taken for its first line ("line 781 (first on line 66)", both blank)."""
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT})
+    entity = '[[entity]]\nid = "{}"\nname = "{}"\ntype = "person"\n'
+    (root / "content").mkdir()
+    (root / "content" / "entities.toml").write_text(
+        "# الكيانات\n\n" + entity.format("a", "أ") + "\n\n" + entity.format("b", "ب") + "\n" + entity.format("a", "ج")
+        + '\n[[entity]]\n\nname = "د"\ntype = "person"\n', encoding="utf-8")  # headers on lines 3, 9, 14, 19
+    (root / "content" / "tags.toml").write_text('\n[[tag]]\nid = "t"\n\nname = "س"\n\n[[tag]]\nid = "t"\nname = "س"\n', encoding="utf-8")
+    errors = _errors(root)
+    assert "error: content/entities.toml:14: the id 'a' is used twice (first on line 3)" in "\n".join(errors)
+    assert "error: content/entities.toml:19: the entity has no 'id'" in "\n".join(errors)
+    assert "error: content/tags.toml:7: the id 't' is used twice (first on line 2)" in "\n".join(errors)
+
+
+@pytest.mark.parametrize("written, why", [
+    ("2021-02-30", "February 2021 has 28 days"),
+    ("2020-02-30", "February 2020 has 29 days"),
+    ("2021-04-31", "April 2021 has 30 days"),
+    ("2021-13-01", "there is no month 13 (months are 01 to 12)"),
+    ("2021-06-00", "there is no day 0"),
+])
+def test_a_date_written_right_but_not_on_the_calendar_says_so(tmp_path, written, why):
+    """2021-02-30 was answered "write the date as YYYY-MM-DD", which it is."""
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT}, metadata=f"file,source,date,url,author\na.txt,tass,{written},,\n",
+                         articles={"x.md": f"---\ntitle: عنوان\ndate: {written}\n---\nنص.\n"})
+    errors = _errors(root)
+    for where in ("content/metadata.csv:2", "content/articles/x.md:3"):
+        [shown] = [e for e in errors if e.startswith(f"error: {where}: ")]
+        assert shown == (f"error: {where}: bad date '{written}': {why}\n"
+                         "  fix: check it against the source: the year, then the month (01 to 12), then the day")
+
+
+def test_a_date_in_the_wrong_form_still_gets_the_form(tmp_path):
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT}, metadata="file,source,date,url,author\na.txt,tass,30/02/2021,,\n")
+    assert _errors(root) == ["error: content/metadata.csv:2: bad date '30/02/2021'\n  fix: write the date as YYYY-MM-DD, e.g. 2022-10-26"]
+
+
+def test_a_toml_date_not_on_the_calendar_is_not_called_a_syntax_error(tmp_path):
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT}, toml='title = "أرشيف"\nid = 2021-02-30\n')
+    [shown] = _errors(root)
+    assert shown.startswith("error: archive.toml:2: invalid TOML: Invalid date or datetime")
+    assert "fix the syntax" not in shown and "check its month and day" in shown
+
+
+def test_a_metadata_row_over_several_lines_is_reported_at_its_first(tmp_path):
+    metadata = 'file,source,date,url,author,title\na.txt,tass,2021-02-30,,,"عنوان\nفي سطرين"\n\n\nb.txt,tass,yesterday,,,\n'
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT, "b.txt": SEED_TEXT}, metadata=metadata)
+    shown = "\n".join(_errors(root))
+    assert "content/metadata.csv:2: bad date '2021-02-30'" in shown and "content/metadata.csv:6: bad date 'yesterday'" in shown
+
+
+def test_an_unclosed_quote_in_metadata_is_named_not_the_rows_it_swallows(tmp_path):
+    """It took in every row after it, and the build went on, warning that those seeds had no row."""
+    metadata = 'file,source,date,url,author,title\na.txt,tass,2021-02-03,,,"عنوان بلا إغلاق\nb.txt,tass,2021-02-03,,,\n'
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT, "b.txt": SEED_TEXT}, metadata=metadata)
+    assert _errors(root) == ["error: content/metadata.csv:2: the quote in the 'title' field is never closed: it takes in the rows after it\n"
+                             '  fix: close it with a " (write a " inside a field as "")']
+
+
+@pytest.mark.parametrize("epoch, said", [("99999999999999", "is after 2107-12-31"), ("²", "is not a whole number of seconds")])
+def test_a_source_date_epoch_out_of_range_is_an_error_not_a_crash(tmp_path, monkeypatch, capsys, epoch, said):
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert main(["build", str(root), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"error: SOURCE_DATE_EPOCH={epoch!r} {said}" in err and "internal error" not in err

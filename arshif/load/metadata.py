@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from .files import read_text
 from .values import parse_date, parse_tags, safe_url
 
 REQUIRED = ("file", "source", "date", "url", "author")
+_ROW_INSIDE = re.compile(r"\n[^,\n]*\.txt,")  # a line break, then what looks like the next row
 OPTIONAL = ("tags", "title")
 
 
@@ -37,8 +39,10 @@ def load_metadata(path: Path, problems: Problems) -> dict[str, MetadataRow]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not _header_ok(path, reader.fieldnames or [], problems):
         return {}
+    lines = re.split(r"\r\n|\r|\n", text)
     rows: dict[str, MetadataRow] = {}
     while True:
+        before = reader.line_num
         try:
             record = next(reader)
         except StopIteration:
@@ -46,7 +50,7 @@ def load_metadata(path: Path, problems: Problems) -> dict[str, MetadataRow]:
         except csv.Error as exc:
             problems.error(path, reader.line_num, f"malformed CSV: {exc}", "check the quotes on that line")
             break
-        row = _parse_row(path, reader.line_num, record, problems)
+        row = _parse_row(path, _first_line(lines, before, reader.line_num), record, problems)
         if row is None:
             continue
         if row.file in rows:
@@ -55,6 +59,15 @@ def load_metadata(path: Path, problems: Problems) -> dict[str, MetadataRow]:
             continue
         rows[row.file] = row
     return rows
+
+
+def _first_line(lines: list[str], before: int, last: int) -> int:
+    """A row's first line. The reader counts to its last (a quoted field may hold line breaks),
+    having skipped any blank lines before it."""
+    first = before + 1
+    while first < last and not lines[first - 1]:
+        first += 1
+    return first
 
 
 def _header_ok(path: Path, columns: list[str], problems: Problems) -> bool:
@@ -72,6 +85,11 @@ def _parse_row(path: Path, line: int, record: dict, problems: Problems) -> Metad
     if None in record or any(v is None for v in record.values()):
         problems.error(path, line, "the row does not have as many fields as the header", "add or remove commas so each row has one field per column")
         return None
+    for column, value in record.items():
+        if isinstance(value, str) and _ROW_INSIDE.search(value):
+            problems.error(path, line, f"the quote in the '{column}' field is never closed: it takes in the rows after it",
+                           'close it with a " (write a " inside a field as "")')
+            return None
     file = record["file"].strip()
     if not file:
         problems.error(path, line, "the 'file' field is empty", "name the seed file, e.g. 000_d54b0313dd64e2d7.txt")

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import key_line, toml_error_line
+from ..config import key_line, toml_error_hint, toml_error_line
 from ..errors import Problems
 from .files import read_text
 
@@ -35,12 +35,13 @@ def read_entries(path: Path, table: str, problems: Problems) -> list[Entry]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problems.error(path, toml_error_line(exc, text), f"invalid TOML: {exc}", "fix the syntax on that line")
+        problems.error(path, toml_error_line(exc, text), f"invalid TOML: {exc}", toml_error_hint(exc))
         return []
     for key in data:
         if key != table:
             problems.error(path, key_line(text, key), f"unknown table or key '{key}'", f"write each one as a [[{table}]] table")
-    header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]", re.M)
+    # [ \t]*, not \s*: \s would take the blank lines before a header, and report them as its line
+    header = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(table)}[ \t]*\]\]", re.M)
     starts = [text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)]
     lines = text.split("\n")
     ends = starts[1:] + [len(lines) + 1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from ..text import FORBIDDEN, clean_line
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _UNSAFE_IN_URL = re.compile(rf"\s|{FORBIDDEN.pattern}")
 LIKELY_YEARS = range(1800, 2101)  # a date outside is most likely a typo (0215, 2105): warned, still built
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
 def parse_date(value: str, path: Path, line: int | None, problems: Problems) -> date | None:
@@ -21,16 +23,32 @@ def parse_date(value: str, path: Path, line: int | None, problems: Problems) -> 
     if not value:
         return None
     match = _DATE.fullmatch(value)
-    try:
-        if match is None:
-            raise ValueError
-        day = date(*(int(g) for g in match.groups()))
-    except ValueError:
+    if match is None:
         problems.error(path, line, f"bad date {value!r}", "write the date as YYYY-MM-DD, e.g. 2022-10-26")
         return None
+    year, month, day_of_month = (int(g) for g in match.groups())
+    missing = _no_such_day(year, month, day_of_month)
+    if missing:  # written right, but not on the calendar: saying "write it as YYYY-MM-DD" would mislead
+        problems.error(path, line, f"bad date {value!r}: {missing}", "check it against the source: the year, then the month (01 to 12), then the day")
+        return None
+    day = date(year, month, day_of_month)
     if day.year not in LIKELY_YEARS:
         problems.warn(path, line, f"the date {value} is before 1800 or after 2100", "check the year; if it is right, ignore this warning")
     return day
+
+
+def _no_such_day(year: int, month: int, day: int) -> str:
+    """Why a date written as YYYY-MM-DD is on no calendar, or "" if it is."""
+    if year == 0:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month} (months are 01 to 12)"
+    days = calendar.monthrange(year, month)[1]
+    if day == 0:
+        return "there is no day 0"
+    if day > days:
+        return f"{_MONTHS[month - 1]} {year} has {days} days"
+    return ""
 
 
 def safe_url(value: str, path: Path, line: int | None, problems: Problems) -> str:
