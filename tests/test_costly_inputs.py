@@ -220,3 +220,24 @@ def test_a_source_date_epoch_out_of_range_is_an_error_not_a_crash(tmp_path, monk
     assert main(["build", str(root), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert f"error: SOURCE_DATE_EPOCH={epoch!r} {said}" in err and "internal error" not in err
+
+
+def test_linking_names_in_a_long_list_costs_its_length_not_its_square(tmp_path):
+    """Each list item's place was looked up by list(parent).index(item): a list of 16,666 items took
+    2.7 s of a 3.7 s build; 100,000 items, 105 s."""
+    from xml.etree import ElementTree
+
+    from arshif.enrich.entities import _HtmlLinker, entity_matcher
+    from arshif.errors import Problems
+    from arshif.load.entities import load_entities
+
+    (tmp_path / "entities.toml").write_text(ENTITY, encoding="utf-8")
+    matcher = entity_matcher(load_entities(tmp_path / "entities.toml", Problems()))
+    root = ElementTree.Element("div")
+    items = ElementTree.SubElement(root, "ul")
+    for _ in range(100_000):
+        ElementTree.SubElement(items, "li").text, items[-1].tail = "قال بوتين", "\n"
+    started = time.perf_counter()
+    _HtmlLinker(matcher, "all", "articles/x.html").run(root)
+    assert time.perf_counter() - started < SECONDS_PER_INPUT
+    assert all(item.find("a").get("href") == "../entities/putin.html" for item in items[::9_999])

@@ -87,18 +87,20 @@ class _HtmlLinker(Treeprocessor):
         """Document order: the element's own text, then each child and the text after it."""
         if element.tag in _SKIP_TAGS:
             return
-        originals = list(element)
+        originals, inserted = list(element), 0  # links inserted so far, before the current child
         if element.text:
             element.text, links = self._split(element.text, seen)
             for offset, link in enumerate(links):
                 element.insert(offset, link)
-        for child in originals:
+            inserted = len(links)
+        for position, child in enumerate(originals):
             self._link_tree(child, seen)
             if child.tail:
                 child.tail, links = self._split(child.tail, seen)
-                at = list(element).index(child) + 1
+                at = position + inserted + 1  # counted, not looked up: list(element).index(child) made a long list cost its square
                 for offset, link in enumerate(links):
                     element.insert(at + offset, link)
+                inserted += len(links)
 
     def _split(self, text: str, seen: set):
         """The text before the first link, and <a> elements, each with the text after it as its tail."""
