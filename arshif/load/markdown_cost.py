@@ -10,13 +10,12 @@ took 137 s, 12,500 setext headings 25 s, 25,000 unclosed fences 30 s. Lists and 
 nested some hundreds deep exhaust Python's stack (RecursionError).
 
 So a body is measured first, in a linear pass per kind of mark: how far each look would
-run, weighted by what a step of it was measured to cost (the unit: a step of the loop
-that matches brackets, some 0.3 microseconds over the three patterns that run it), plus
-what each line and table cell costs. A body over its budget, or nested deeper than
-MAX_DEPTH, is refused with the mark that costs most, its line, and what to do. The measure
-is a formula of the text alone: an article is refused or accepted on every machine alike.
-The budget is about a second of conversion on a 100 KB body (a few tenths in practice: the
-weights are the worst measured), and grows with the body's length beyond that.
+run, weighted by what a step of it was measured to cost, plus what each line and table
+cell costs. A body over its budget, or nested deeper than MAX_DEPTH, is refused with the
+mark that costs most, its line, and what to do. The measure is a formula of the text alone:
+an article is refused or accepted on every machine alike. The budget is about a second of
+conversion for a 100 KB body (the weights are the worst measured: the costliest body found
+that passes converts in 0.5 to 1 s), and grows with the body's length beyond that.
 """
 
 from __future__ import annotations
@@ -28,6 +27,20 @@ from dataclasses import dataclass
 MAX_DEPTH = 32  # lists and quotes; Python-Markdown recurses a few frames per level
 WORK_PER_CHARACTER = 20  # the budget: this many units per character of the body...
 MIN_WORK = 2_000_000  # ...and never less than this (what a 100 KB body gets)
+
+# What one step of each look costs, in units: the unit is a step of the loop that matches
+# brackets, run by three patterns (0.3 to 0.5 microseconds). Measured on Python-Markdown 3.11,
+# each on the input that made it costliest.
+BRACKET_STEP = 1  # LinkInlineProcessor.getText, for link, reference and short reference
+ADDRESS_STEP = 0.5  # LinkInlineProcessor.getLink
+CODE_STEP = 0.3  # BacktickInlineProcessor.find_code_spans
+TAG_STEP, CDATA_STEP = 0.3, 2  # the HTML reader's look for '>', and for ']]>'
+FENCE_STEP = 0.1  # fenced_code's regular expression
+SPLIT_STEP = 0.15  # a paragraph split at a heading or rule: the rest is copied and read again
+COPY_STEP = 0.003  # an inline match: the rest of the paragraph is copied
+HTML_COPY_STEP = 0.002  # a tag or '&': the HTML reader copies the rest of the text
+PIECE = 80  # a line or table cell: fifteen inline patterns tried on it (some 25 microseconds)
+QUEUE_STEP = 0.001  # a paragraph taken off the front of the list of those left
 
 _ESCAPED_OR_BRACKET = re.compile(r"\\.|[\[\]]", re.S)
 _PAREN = re.compile(r"[()]")
@@ -105,7 +118,7 @@ def _without_fenced_code(lines: list[str]) -> tuple[list[str], _Cost]:
         work += offsets[closing] - offsets[number]
         kept[number : closing + 1] = [""] * (closing + 1 - number)
         number = closing + 1
-    return kept, _Cost(work * 0.1, first_open or 1, f"{left_open:,} code fences (``` or ~~~) that are never closed",
+    return kept, _Cost(work * FENCE_STEP, first_open or 1, f"{left_open:,} code fences (``` or ~~~) that are never closed",
                        "close each fence with a line of the same backquotes or tildes and nothing else")
 
 
@@ -154,10 +167,10 @@ def _costs(text: str, lines: list[str]) -> list[_Cost]:
 
 
 def _nodes(body: str, paragraphs: int) -> _Cost:
-    """Every paragraph, line and table cell is a piece of text the converter tries each of its
-    fifteen inline patterns on (some 25 microseconds); and it takes each paragraph off the front of a list."""
+    """Every line and table cell is a piece of text the converter tries its inline patterns on;
+    and it takes each paragraph off the front of a list (a copy of the list's rest)."""
     pieces = body.count("\n") + body.count("|") + 1
-    return _Cost(pieces * 80 + paragraphs**2 * 0.001, 1, f"{pieces:,} lines and table cells in {len(body):,} characters",
+    return _Cost(pieces * PIECE + paragraphs**2 * QUEUE_STEP, 1, f"{pieces:,} lines and table cells in {len(body):,} characters",
                  "split it into several files")
 
 
@@ -173,14 +186,22 @@ def _pairs(text: str, marks: re.Pattern, opening: str, closing: str) -> list[tup
 
 
 def _brackets(paragraph: _Paragraph) -> _Cost:
-    """Each '[' is read up to its ']' by the link, reference and short-reference patterns alike."""
+    """Each '[' is read up to its ']' (counting the '[' and ']' between) by the link, reference and short-reference patterns alike."""
     text = paragraph.text
     pairs = _pairs(text, _ESCAPED_OR_BRACKET, "[", "]")
     work = sum((end if end is not None else len(text)) - start for start, end in pairs)
     left_open = sum(1 for _, end in pairs if end is None)
     what = (f"{left_open:,} '[' with no matching ']' in the paragraph starting here" if left_open
-            else f"{len(pairs):,} '[' nested inside each other in the paragraph starting here")
-    return _Cost(work, paragraph.line, what, "close each '[' with a ']' near it, or write a bracket that is not a link as \\[")
+            else f"'[' nested {_deepest(text):,} deep, or far from their ']', in the paragraph starting here")
+    return _Cost(work * BRACKET_STEP, paragraph.line, what, "close each '[' with a ']' near it, or write a bracket that is not a link as \\[")
+
+
+def _deepest(text: str) -> int:
+    depth, deepest = 0, 0
+    for match in _ESCAPED_OR_BRACKET.finditer(text):
+        depth = depth + 1 if match.group() == "[" else max(0, depth - (match.group() == "]"))
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _link_addresses(paragraph: _Paragraph) -> _Cost:
@@ -195,8 +216,8 @@ def _link_addresses(paragraph: _Paragraph) -> _Cost:
         next_quote = bisect_right(quotes, start)
         if end is None or (next_quote < len(quotes) and quotes[next_quote] < end):
             end, left_open = len(text), left_open + 1
-        work += (end - start) / 2
-    return _Cost(work, paragraph.line, f"{left_open:,} links whose '(' has no matching ')' (or holds a quote) in the paragraph starting here",
+        work += end - start
+    return _Cost(work * ADDRESS_STEP, paragraph.line, f"{left_open:,} links whose '(' has no matching ')' (or holds a quote) in the paragraph starting here",
                  "close each link's address with ')' and keep quotes out of it, or write a '(' after ']' as \\(")
 
 
@@ -215,9 +236,9 @@ def _tags(body: str) -> _Cost:
             end = len(body)
             left_open += 1
             first_line = first_line or body.count("\n", 0, match.start()) + 1
-        work += (end - match.start()) * (2 if closer == "]]>" else 0.3)
+        work += (end - match.start()) * (CDATA_STEP if closer == "]]>" else TAG_STEP)
     events = len(_HTML_EVENT.findall(body))
-    work += events * len(body) * 0.002
+    work += events * len(body) * HTML_COPY_STEP
     what = (f"{left_open:,} '<' that start an HTML tag with no '>' after them" if left_open
             else f"{events:,} HTML tags and '&' in {len(body):,} characters")
     return _Cost(work, first_line or 1, what, "close each tag with '>', or write a '<' that is not a tag as &lt;")
@@ -236,7 +257,9 @@ def _code_spans(paragraph: _Paragraph) -> _Cost:
     work, left_open, resume = 0, 0, 0
     while (index := bisect_right(ends, resume)) < len(runs):  # the first run not wholly before `resume`
         start, end = runs[index]
-        start = max(start, resume) + (text[max(start, resume) - 1 : max(start, resume)] == "\\")  # an escaped backquote opens nothing
+        start = max(start, resume)
+        if text[start - 1 : start] == "\\":  # an escaped backquote opens nothing; the one after it may
+            start += 1
         if start >= end:
             resume = end
             continue
@@ -246,7 +269,7 @@ def _code_spans(paragraph: _Paragraph) -> _Cost:
             work, resume = work + same[partner][0] - start, same[partner][1]
         else:
             work, left_open, resume = work + len(text) - start, left_open + 1, end + (end - start)
-    return _Cost(work * 0.3, paragraph.line, f"{left_open:,} runs of backquotes (`) with no closing run as long in the paragraph starting here",
+    return _Cost(work * CODE_STEP, paragraph.line, f"{left_open:,} runs of backquotes (`) with no closing run as long in the paragraph starting here",
                  "close each code span with as many backquotes as opened it, or write a backquote that is not code as \\`")
 
 
@@ -254,7 +277,7 @@ def _inline_marks(paragraph: _Paragraph) -> _Cost:
     """Each inline match copies the rest of its paragraph: marks x length."""
     text = paragraph.text
     marks = len(_INLINE_MARK.findall(text))
-    return _Cost(marks * len(text) * 0.003, paragraph.line,
+    return _Cost(marks * len(text) * COPY_STEP, paragraph.line,
                  f"{marks:,} marks (* _ ` \\ & < [ !) in a paragraph of {len(text):,} characters starting here",
                  "split the paragraph with blank lines, or use fewer marks")
 
@@ -262,6 +285,6 @@ def _inline_marks(paragraph: _Paragraph) -> _Cost:
 def _splitting_lines(paragraph: _Paragraph) -> _Cost:
     """A heading, underline or rule inside a paragraph splits it there, and the rest is copied."""
     splits = len(_SPLITTING_LINE.findall(paragraph.text))
-    return _Cost(splits * len(paragraph.text) * 0.15, paragraph.line,
+    return _Cost(splits * len(paragraph.text) * SPLIT_STEP, paragraph.line,
                  f"{splits:,} headings or rules ('#', '===', '---', '***') in a paragraph starting here with no blank line between them",
                  "put a blank line before and after each heading and rule")
