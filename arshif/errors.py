@@ -14,6 +14,19 @@ from pathlib import Path
 _PARTICULARS = re.compile(r"'[^']*'|\"[^\"]*\"|\d[\d,.]*")
 
 
+# What a terminal must not be handed raw from a file's name or content: C0 and C1 controls
+# (ESC repaints, CR overwrites a line), line and paragraph separators, bidi embeddings,
+# overrides and isolates, lone surrogates (names that are not UTF-8).
+UNPRINTABLE = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+               *range(0xD800, 0xE000)]
+_ESCAPES = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in UNPRINTABLE} | {9: "\\t", 10: "\\n", 13: "\\r"}
+
+
+def printable(text: object) -> str:
+    """Text from an archive, safe to print on a terminal (one line, nothing it can redraw)."""
+    return str(text).translate(_ESCAPES)
+
+
 @dataclass(frozen=True)
 class Problem:
     path: Path | None
@@ -30,9 +43,9 @@ class Problem:
                 where += f":{self.line}"
             where += ": "
         kind = "warning" if self.is_warning else "error"
-        text = f"{kind}: {where}{self.message}"
+        text = f"{kind}: {printable(where)}{printable(self.message)}"  # names and values come from the archive
         if self.hint:
-            text += f"\n  fix: {self.hint}"
+            text += f"\n  fix: {printable(self.hint)}"
         return text
 
     @property
@@ -46,7 +59,7 @@ def _display_path(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
             return str(path.resolve().relative_to(root.resolve()))
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside the root, or a link in a loop
             pass
     return str(path)
 

@@ -206,7 +206,12 @@ def asset_files(dirs: list[Path], root: Path, problems: Problems) -> dict[str, P
             _warn_link_outside(static, problems)
             continue
         for source in sorted(static.rglob("*")) if static.is_dir() else ():
-            if links_outside(source, root):
+            try:
+                outside = links_outside(source, root)
+            except (OSError, RuntimeError):  # a link in a loop leads nowhere
+                problems.warn(source, None, "a link that leads nowhere (a loop of links): skipped", "remove the link")
+                continue
+            if outside:
                 _warn_link_outside(source, problems)
             elif source.is_file():
                 found.setdefault(f"assets/{source.relative_to(static).as_posix()}", source)

@@ -18,6 +18,7 @@ import shutil
 import stat
 import struct
 import tarfile
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from typing import BinaryIO, Callable, Iterator
 
 from arshif import __version__
 
+from .errors import UNPRINTABLE, printable
 from .model import Archive
 
 MANIFEST = "manifest.json"
@@ -212,18 +214,10 @@ class SnapshotError(Exception):
 # Control characters (C0, DEL, C1), line and paragraph separators, bidi embeddings, overrides
 # and isolates, and lone surrogates (file names that are not UTF-8): shown as escapes, so text
 # from an archive can neither repaint a terminal nor forge a line. Arabic letters and marks stay.
-_UNPRINTABLE = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
-                *range(0xD800, 0xE000)]
-_ESCAPES = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNPRINTABLE} | {9: "\\t", 10: "\\n", 13: "\\r"}
-_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _UNPRINTABLE if c >= 0x7F}  # json.dumps escapes C0 itself
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in UNPRINTABLE if c >= 0x7F}  # json.dumps escapes C0 itself
 
 
-_UNPRINTABLE_TEXT = re.compile("[" + "".join(re.escape(chr(c)) for c in _UNPRINTABLE) + "]")
-
-
-def printable(text: object) -> str:
-    """Text from an archive, safe to print on a terminal (one line, nothing it can redraw)."""
-    return str(text).translate(_ESCAPES)
+_UNPRINTABLE_TEXT = re.compile("[" + "".join(re.escape(chr(c)) for c in UNPRINTABLE) + "]")
 
 
 def printable_json(data) -> str:
@@ -244,6 +238,7 @@ class Listing:
     entries: int = 0
     total: int = 0
     files: set[str] = field(default_factory=set)
+    folded: dict[str, str] = field(default_factory=dict)  # each path as case-insensitive, normalising systems see it
     folders: set[str] = field(default_factory=set)  # named by an entry or holding one
     named_folders: set[str] = field(default_factory=set)
 
@@ -256,6 +251,10 @@ class Listing:
         rel = "/".join(parts)
         if rel in self.files or (kind == "folder" and rel in self.named_folders):
             raise SnapshotError(self.where, f"{printable(name)}: this path is in the archive twice")
+        first = self.folded.setdefault(unicodedata.normalize("NFC", rel).casefold(), rel)
+        if first != rel and kind == "file":
+            raise SnapshotError(self.where, f"{printable(name)}: differs from {printable(first)} only in letter case or Unicode form: "
+                                "unpacked on macOS or Windows, one would overwrite the other")
         if kind == "folder":
             self.named_folders.add(rel)
             self._add_folders(name, parts)
@@ -499,6 +498,8 @@ def _check_no_overlap(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     small zip is made to unpack to gigabytes."""
     end = 0
     for info in sorted(infos, key=lambda info: info.header_offset):
+        if end == 0 and info.header_offset != 0:  # what precedes the first entry can be another archive (a tar) that unpacks differently
+            raise SnapshotError(path, f"{info.header_offset:,} bytes before the first entry: a snapshot's zip starts with its first file")
         if info.header_offset < end:
             raise SnapshotError(path, f"{printable(info.filename)}: its data overlaps another entry's (an archive bomb, or damage)")
         end = info.header_offset + 30 + info.compress_size  # 30: the smallest local header

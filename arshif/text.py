@@ -13,7 +13,9 @@ import unicodedata
 # override reverses the rest of a paragraph. The marks LRM/RLM/ALM stay: they
 # only steer the neutral character beside them. Tabs become spaces.
 FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\u202a-\u202e\u2066-\u2069"
+    + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))  # each plane's two
+    + "]"
 )
 _SPACES = re.compile(r"\s+")  # any run of spaces, tabs, line breaks, no-break or wide spaces
 

@@ -23,7 +23,7 @@ ALLOWED = {
     "write": {"errors", "workers"},
     "search": {"cache", "dates", "model", "postings", "text"},
     "postings": set(),
-    "publish": {"model"},
+    "publish": {"errors", "model"},
     "progress": set(),
     "pipeline": {"cache", "enrich", "errors", "load", "model", "progress", "publish", "render", "sandbox", "search", "write"},
     "cli": {"errors", "pipeline", "progress", "serve", "check", "publish"},

@@ -51,8 +51,8 @@ def test_two_processes_build_the_same_bytes_for_a_site_and_a_snapshot(tmp_path):
     assert results[0] == results[1]
 
 
-CONTROLS_TOML = r"\u0001\u202e\u0085\u001b[31m"  # TOML escapes: the characters themselves are illegal there
-CONTROLS = "\u0001\u202e\u0085\u001b[31m"
+CONTROLS_TOML = r"\u0001\u202e\u0085\U0001FFFE\u001b[31m"  # TOML escapes: the characters themselves are illegal there
+CONTROLS = "\u0001\u202e\u0085\U0001FFFE\u001b[31m"
 
 
 def test_control_characters_in_any_source_reach_no_output(tmp_path):
@@ -94,7 +94,7 @@ def test_control_characters_in_any_source_reach_no_output(tmp_path):
             ElementTree.parse(path)  # well-formed
     assert checked > 20 and (out / "feed.xml").is_file() and list(out.glob("tags/*.xml"))
     page = (out / "articles" / "s1.html").read_text(encoding="utf-8")
-    assert "عكاظ[31m" in page and "https://example.org/x%01%E2%80%AE%C2%85%1B[31m" in page
+    assert "عكاظ[31m" in page and "https://example.org/x%01%E2%80%AE%C2%85%F0%9F%BF%BE%1B[31m" in page
 
 
 def small_archive(root: Path, count: int = 3, body: str = "قال بوتين إن روسيا مستعدة للحوار.") -> Path:
@@ -267,3 +267,18 @@ def test_a_read_only_output_folder_gets_a_clear_error(tmp_path, tmpfs):
     out = tmpfs(tmp_path / "ro", read_only=True)
     done = run([str(root), "--out", str(out / "site"), "--quiet"])
     assert_clear_failure(done, "read-only")
+
+
+def test_file_names_never_reach_the_terminal_raw_and_static_link_loops_are_skipped(tmp_path):
+    root = small_archive(tmp_path / "archive", count=1)
+    (root / "seeds" / "x\x1b[2J\x1b[31mFAKE\r.txt").write_text("عنوان\nنص.\n", encoding="utf-8")
+    (root / "seeds" / "ab\u2028cd.txt").write_text("عنوان\nنص.\n", encoding="utf-8")
+    done = run([str(root), "--out", str(tmp_path / "out")])
+    assert_clear_failure(done, "x\\x1b[2J\\x1b[31mFAKE\\r.txt", "ab\\u2028cd.txt")
+    assert "\x1b" not in done.stderr and "\r" not in done.stderr and "\u2028" not in done.stderr
+    for name in ("x\x1b[2J\x1b[31mFAKE\r.txt", "ab\u2028cd.txt"):
+        (root / "seeds" / name).unlink()
+    (root / "templates" / "static").mkdir(parents=True)
+    (root / "templates" / "static" / "loop").symlink_to("loop")
+    done = run([str(root), "--out", str(tmp_path / "out")])
+    assert done.returncode == 0 and "a loop of links" in done.stderr, done.stderr

@@ -752,3 +752,23 @@ def test_fuzz_verify_and_diff_give_only_clear_errors(made, tmp_path):
     verified = [r for r in report["results"] if r["command"][0] == "verify"]
     assert sum(r["code"] == 1 for r in verified) > 0.9 * len(verified)
     assert report["peak_mb"] < PEAK_MB
+
+
+def test_names_colliding_elsewhere_and_data_before_the_zip_are_refused(made, tmp_path):
+    """Two names one file on macOS or Windows (case, NFC/NFD), and a tar hidden in front of
+    the zip (tar unpacks it, zip readers skip it): each unpacks differently elsewhere."""
+    import unicodedata
+
+    top = made["zip"].stem
+    for first, second in (("pages/A.html", "pages/a.html"), (unicodedata.normalize("NFC", "pages/é.html"),
+                                                              unicodedata.normalize("NFD", "pages/é.html"))):
+        members = [(file_info(f"{top}/{name}", 1), b"x") for name in (first, second)]
+        members.append((file_info(f"{top}/{MANIFEST}", 2), b"{}"))
+        path = write_tar(tmp_path / "collide.tar.gz", with_sums(members + [(file_info(f"{top}/{SUMS}"), b"")]))
+        problems = verify(path)
+        assert problems and "only in letter case or Unicode form" in problems[0], problems
+    front = tmp_path / "front.zip"
+    front.write_bytes(b"\0" * 1024 + made["zip"].read_bytes())
+    problems = verify(front)
+    assert problems and "before the first entry" in problems[0], problems
+    assert verify(made["zip"]) == []

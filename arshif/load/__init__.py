@@ -52,7 +52,7 @@ def _name_ok(path: Path, problems: Problems) -> bool:
     except UnicodeEncodeError:
         problems.error(path, None, "the file name is not UTF-8 text", "rename the file (its name is the page's address)")
         return False
-    if "\n" in name or "\t" in name or FORBIDDEN.search(name):
+    if any(ch in name for ch in "\n\t\u2028\u2029") or FORBIDDEN.search(name):
         problems.error(path, None, "the file name holds a line break or another control character",
                        "rename the file: its name becomes the page's address and a line of the snapshot's SHA256SUMS")
         return False
