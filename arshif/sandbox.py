@@ -11,7 +11,9 @@ somewhere outside the archive is never read into the site.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import re
 import traceback
 from pathlib import Path, PurePath
 
@@ -92,12 +94,46 @@ class ArchiveSandbox(ImmutableSandboxedEnvironment):
                 return value
         return super().getattr(obj, attribute)
 
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        _check_arguments(getattr(__obj, "__name__", "a call"), (getattr(__obj, "__self__", None), *args, *kwargs.values()))
+        return _check_result(super().call(__context, __obj, *args, **kwargs))
+
     def call_binop(self, context, operator, left, right):
         if operator == "*" and _repeat_size(left, right) > MAX_REPEAT:
             raise SecurityError(f"the result of {_short(left)} * {_short(right)} would be too large")
         if operator == "**" and isinstance(right, int) and right > MAX_EXPONENT and isinstance(left, (int, float)) and abs(left) > 1:
             raise SecurityError(f"the result of {_short(left)} ** {right} would be too large")
         return super().call_binop(context, operator, left, right)
+
+
+_WIDE_FORMAT = re.compile(r"\d{7,}")  # a width or precision of a million or more: '%030000000d', '{:>30000000}'
+
+
+def _check_arguments(name: str, values) -> None:
+    """A call's widths and counts (center(30000000), indent, a format's width) stay below
+    what would fill the memory: refused before the call makes its result."""
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_REPEAT:
+            raise SecurityError(f"{name} with {value} would make a result too large")
+        if isinstance(value, str) and len(value) < 10_000 and ("%" in value or "{" in value) and _WIDE_FORMAT.search(value):
+            raise SecurityError(f"{name} with the format {_short(value)} would make a result too large")
+
+
+MAX_VALUE = 10_000_000  # characters or items of one value a call or a filter makes: ten times the largest page
+
+
+def _check_result(result):
+    if isinstance(result, (str, list, tuple)) and len(result) > MAX_VALUE:
+        raise SecurityError(f"a value of {len(result):,} characters or items would be too large for a page")
+    return result
+
+
+def _bounded_filter(name: str, function):
+    @functools.wraps(function)  # keeps Jinja's marks (pass_context...) on the filter
+    def bounded(*args, **kwargs):
+        _check_arguments(f"the filter {name}", (*args, *kwargs.values()))
+        return _check_result(function(*args, **kwargs))
+    return bounded
 
 
 def _repeat_size(left, right) -> int:
@@ -113,7 +149,7 @@ def _short(value) -> str:
 
 
 def make_environment(template_dirs: list[Path], archive_root: Path) -> jinja2.Environment:
-    return ArchiveSandbox(
+    env = ArchiveSandbox(
         loader=ArchiveLoader(template_dirs, archive_root),
         autoescape=True,  # article text is untrusted: every value is escaped unless marked safe here
         undefined=jinja2.StrictUndefined,
@@ -121,6 +157,9 @@ def make_environment(template_dirs: list[Path], archive_root: Path) -> jinja2.En
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # filters are called directly by the compiled template, not through the sandbox's call()
+    env.filters = {name: _bounded_filter(name, function) for name, function in env.filters.items()}
+    return env
 
 
 def render(env: jinja2.Environment, name: str, **context) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -15,7 +17,7 @@ import arshif.write
 from arshif.check import check_archive
 from arshif.cli import main
 from arshif.errors import BuildError
-from arshif.pipeline import build
+from arshif.pipeline import REPO_ROOT, build
 from conftest import SEED_TEXT, write_archive
 
 ARTICLE = "---\ntitle: مقال\ndate: 2015-08-02\n---\n"
@@ -292,3 +294,19 @@ def test_check_warns_about_dates_outside_1800_to_2100(tmp_path):
     far = sorted((p.path.name, p.line) for p in problems.warnings if "1800" in p.message)
     assert far == [("c.md", 3), ("metadata.csv", 2), ("metadata.csv", 3)]
     assert not problems.errors
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ 'a'|center(30000000) }}", "{{ '%030000000d'|format(1) }}", "{{ 'a'.ljust(30000000) }}",
+    "{{ '{:>30000000}'.format(1) }}", "{{ ('a' * 1000000)|replace('a', 'a' * 30) }}", "{{ 'x'|indent(30000000, true) }}",
+    "{{ range(100000)|join('a' * 300) }}",
+])
+def test_filters_and_methods_cannot_make_huge_values(tmp_path, payload):
+    """The bounds on * and ** hold for the filters and string methods that widen or repeat too."""
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": SEED_TEXT})
+    (root / "templates").mkdir()
+    (root / "templates" / "404.html").write_text(payload, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), str(root), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "templates/404.html:1" in done.stderr and "too large" in done.stderr, done.stderr[-800:]
+    assert "Traceback" not in done.stderr
