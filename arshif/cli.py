@@ -9,6 +9,7 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
+from arshif import __version__
 from .errors import BuildError, Problems
 from .pipeline import build, suggest
 from .progress import Progress
@@ -55,7 +56,8 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
     check_one.add_argument("snapshot", type=Path)
     for command in (compare, check_one):
         command.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
-    if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
+    parser.add_argument("--version", action="version", version=f"arshif {__version__}")
+    if not argv or argv[0] not in COMMANDS + ("-h", "--help", "--version"):
         argv = ["build", *argv]
     args = parser.parse_args(argv)
     if hasattr(args, "archive"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import os
 import time
@@ -24,12 +25,12 @@ from .sandbox import links_outside
 from .search import inputs_key, search_files, text_data_file
 from .write import SiteWriter, check_output_folder
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TEMPLATES = REPO_ROOT / "templates"
+REPO_ROOT = Path(__file__).resolve().parent.parent  # the checkout, when arshif runs from one (tests, bench)
+# The default theme: the repo's top-level templates/, which is also the package arshif.theme
+# (arshif/theme links to it), so a wheel ships it and an installed arshif finds it; it holds
+# the vendored webfont and lunr.js (see templates/VENDORED.md): a build needs Python only.
+DEFAULT_TEMPLATES = Path(str(importlib.resources.files("arshif.theme"))).resolve()
 LAST_EPOCH = int(datetime(2107, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())  # zip's dates end there
-FONT_DIR = REPO_ROOT / "node_modules" / "@fontsource" / "noto-naskh-arabic"
-LUNR_DIR = REPO_ROOT / "node_modules" / "lunr"
-FONT_FILES = [f"noto-naskh-arabic-{subset}-{weight}-normal.woff2" for subset in ("arabic", "latin") for weight in (400, 700)]
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,6 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     epoch = source_date_epoch()
     protected = [root, root / "seeds", root / "content", root / "templates", DEFAULT_TEMPLATES, REPO_ROOT / "arshif"]
     check_output_folder(out, protected)
-    _check_fonts()
     problems = Problems()
     cache = BuildCache.load(out) if use_cache else BuildCache()
     archive = enrich(load_archive(root, problems, progress, cache), problems, cache)
@@ -188,12 +188,6 @@ def _updated(archive: Archive, epoch: int | None) -> datetime:
     return datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def _check_fonts() -> None:
-    missing = [name for name in FONT_FILES if not (FONT_DIR / "files" / name).is_file()]
-    if missing or not (LUNR_DIR / "lunr.min.js").is_file():
-        raise fail(FONT_DIR.parent.parent, None, "the npm packages (the Arabic webfont, lunr.js) are not installed", f"run 'npm ci' in {REPO_ROOT} (see the README)")
-
-
 def asset_files(dirs: list[Path], root: Path, problems: Problems) -> dict[str, Path]:
     """assets/<name> -> the file under a template folder's static/ (the archive's own first). A link
     of the archive's that leads outside it (a file, a folder, static/ itself) is skipped with a
@@ -226,8 +220,3 @@ def _warn_link_outside(path: Path, problems: Problems) -> None:
 def _copy_assets(writer, assets: dict[str, Path]) -> None:
     for rel_path, source in assets.items():
         writer.copy(source, rel_path)
-    for name in FONT_FILES:
-        writer.copy(FONT_DIR / "files" / name, f"assets/fonts/{name}")
-    writer.copy(FONT_DIR / "LICENSE", "assets/fonts/LICENSE.txt")
-    writer.copy(LUNR_DIR / "lunr.min.js", "assets/lunr.min.js")
-    writer.copy(LUNR_DIR / "LICENSE", "assets/lunr-LICENSE.txt")

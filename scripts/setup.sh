@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Set up arshif in this folder: a Python virtual environment (.venv) with arshif
-# installed, and the npm packages (the Arabic webfont, the HTML checker).
-#   bash scripts/setup.sh          to build sites
-#   bash scripts/setup.sh --test   also what the tests need: Chromium, Java, test packages
+# Set up arshif in this folder: a Python virtual environment (.venv) with arshif installed.
+#   bash scripts/setup.sh          to build sites (Python only: the webfont and lunr.js are vendored)
+#   bash scripts/setup.sh --test   also what the tests need: Chromium, Java, Node.js and the
+#                                  npm packages (the checkers), test packages
 # It installs only what is missing, so running it again is quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +13,8 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1
 
 missing_debs=()
 deb_missing() { ! dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
-command -v npm >/dev/null || missing_debs+=(nodejs npm)
 if [ "$for_tests" = 1 ]; then
+  command -v npm >/dev/null || missing_debs+=(nodejs npm)
   for package in chromium fonts-noto-core; do
     deb_missing "$package" && missing_debs+=("$package")
   done
@@ -33,8 +33,8 @@ extras=""
 [ "$for_tests" = 1 ] && extras="[test]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
 
-# node_modules is reinstalled only when the lockfile changed since the last install.
-if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.arshif-installed-lock; then
+# node_modules (the tests' checkers) is reinstalled only when the lockfile changed since the last install.
+if [ "$for_tests" = 1 ] && { [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.arshif-installed-lock; }; then
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.arshif-installed-lock
 fi
