@@ -10,11 +10,11 @@ from collections import Counter
 from pathlib import Path
 
 from arshif import __version__
-from .errors import BuildError, Problems
+from .errors import BuildError, Problems, printable
 from .pipeline import build, suggest
 from .progress import Progress
 
-COMMANDS = ("build", "serve", "check", "suggest-entities", "snapshot", "diff", "verify")
+COMMANDS = ("build", "serve", "check", "suggest-entities", "snapshot", "diff", "verify", "new")
 MAX_WARNINGS_SHOWN = 20
 MAX_SHOWN_OF_A_KIND = 20  # then a count: 100,000 rows with one mistake are a screen, not 200,000 lines
 
@@ -54,6 +54,10 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
     compare.add_argument("--json", action="store_true", help="print JSON for machines")
     check_one = sub.add_parser("verify", help="check a snapshot against its SHA256SUMS and manifest", description="check a snapshot against its SHA256SUMS and manifest")
     check_one.add_argument("snapshot", type=Path)
+    start = sub.add_parser("new", help="write a small working archive to start from", description="write a small working archive to start from "
+                           "(archive.toml with every setting, an example seed, entity, tag, metadata row and page, a publishing workflow)")
+    start.add_argument("folder", type=Path, help="a new or empty folder")
+    start.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     for command in (compare, check_one):
         command.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     parser.add_argument("--version", action="version", version=f"arshif {__version__}")
@@ -74,6 +78,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         return 1
     args = parse_args(sys.argv[1:] if argv is None else argv, default_root or Path.cwd())
     try:
+        if args.command == "new":
+            return run_new(args.folder)
         if args.command in ("diff", "verify"):
             return run_compare(args)
         if not args.archive.is_dir():
@@ -110,6 +116,19 @@ def _run_in_utf8_mode() -> None:
     the command runs again in Python's UTF-8 mode, which reads every name as UTF-8."""
     if not _utf8_file_names() and not sys.flags.utf8_mode and getattr(sys, "orig_argv", None):
         os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
+
+
+def run_new(folder: Path) -> int:
+    from .new import new_archive
+
+    try:
+        written = new_archive(folder)
+    except FileExistsError:
+        print(f"error: {printable(folder)}: the folder is not empty\n  fix: give a new or empty folder", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files into {printable(folder)}: " + ", ".join(written))
+    print(f"next: arshif build {printable(folder)}   (then open {printable(folder / 'site' / 'index.html')})")
+    return 0
 
 
 def run_build(root: Path, out: Path, quiet: bool = False, strict: bool = False) -> int:

@@ -65,18 +65,18 @@ def test_the_installed_wheel_builds_checks_and_searches_an_archive_outside_the_r
     version = run_installed(installed, "--version", cwd=tmp_path)
     assert version.stdout.strip() == f"arshif {__version__}", version
     root = tmp_path / "archive"
-    (root / "seeds").mkdir(parents=True)
-    (root / "seeds" / "a.txt").write_text("بوتين يزور موسكو\nقال الرئيس الروسي فلاديمير بوتين إن روسيا مستعدة للحوار.\n", encoding="utf-8")
+    started = run_installed(installed, "new", str(root), cwd=tmp_path)  # the newcomer's path: new, build, open, search
+    assert started.returncode == 0, started.stderr
     (root / "seeds" / "b.txt").write_text("أسعار النفط\nارتفعت أسعار النفط في الأسواق العالمية.\n", encoding="utf-8")
-    done = run_installed(installed, str(root), "--out", str(tmp_path / "site"), cwd=tmp_path)
+    done = run_installed(installed, "build", str(root), "--out", str(tmp_path / "site"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     site = tmp_path / "site"
     for asset in ("assets/lunr.min.js", "assets/fonts/noto-naskh-arabic-arabic-400-normal.woff2", "assets/fonts/LICENSE.txt"):
         assert (site / asset).is_file(), asset
     checked = run_installed(installed, "check", str(root), "--out", str(site), cwd=tmp_path)
     assert checked.returncode == 0 and "check: 0 error(s)" in checked.stderr, checked.stderr
-    page.goto((site / "search.html").as_uri() + "?q=" + quote("بوتين"))
+    page.goto((site / "search.html").as_uri() + "?q=" + quote("معرض الكتاب"))
     page.wait_for_selector("html[data-search=done]", timeout=30_000)
     result = page.evaluate("window.arshifSearch.last()")
-    assert result["total"] == 1 and result["shown"][0]["path"].endswith("a.html")
+    assert result["total"] == 1 and result["shown"][0]["path"].endswith("example.html")
     assert page.errors == []
