@@ -175,7 +175,6 @@ class SiteWriter:
         else:
             os.rename(self.staging, self.out)
 
-
     def _swap_contents(self) -> None:
         """For a mount point: move the old site's entries aside, the new ones in, then delete
         the old. Renames within one file system, done only once the new site is whole."""
