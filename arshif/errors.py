@@ -22,6 +22,9 @@ UNPRINTABLE = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 
 _ESCAPES = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in UNPRINTABLE} | {9: "\\t", 10: "\\n", 13: "\\r"}
 
 
+UNPRINTABLE_TEXT = re.compile("[" + "".join(re.escape(chr(c)) for c in UNPRINTABLE) + "]")
+
+
 def printable(text: object) -> str:
     """Text from an archive, safe to print on a terminal (one line, nothing it can redraw)."""
     return str(text).translate(_ESCAPES)

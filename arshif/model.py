@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -178,6 +179,12 @@ def tag_path(tag_id: str, page_number: int = 1) -> str:
 
 def tag_feed_path(tag_id: str) -> str:
     return f"tags/{tag_id}.xml"
+
+
+def folded_name(name: str) -> str:
+    """A file name as case-insensitive, normalising file systems (macOS, Windows, many hosts)
+    see it: two names folding alike are one file there."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def source_slug(source: str) -> str:

@@ -18,7 +18,6 @@ import shutil
 import stat
 import struct
 import tarfile
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -28,8 +27,8 @@ from typing import BinaryIO, Callable, Iterator
 
 from arshif import __version__
 
-from .errors import UNPRINTABLE, printable
-from .model import Archive
+from .errors import UNPRINTABLE, UNPRINTABLE_TEXT, printable
+from .model import Archive, folded_name
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -217,9 +216,6 @@ class SnapshotError(Exception):
 _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in UNPRINTABLE if c >= 0x7F}  # json.dumps escapes C0 itself
 
 
-_UNPRINTABLE_TEXT = re.compile("[" + "".join(re.escape(chr(c)) for c in UNPRINTABLE) + "]")
-
-
 def printable_json(data) -> str:
     """JSON for machines that is also safe on a terminal: the same values, with every
     character printable() escapes written as a JSON \\u escape."""
@@ -251,7 +247,7 @@ class Listing:
         rel = "/".join(parts)
         if rel in self.files or (kind == "folder" and rel in self.named_folders):
             raise SnapshotError(self.where, f"{printable(name)}: this path is in the archive twice")
-        first = self.folded.setdefault(unicodedata.normalize("NFC", rel).casefold(), rel)
+        first = self.folded.setdefault(folded_name(rel), rel)
         if first != rel and kind == "file":
             raise SnapshotError(self.where, f"{printable(name)}: differs from {printable(first)} only in letter case or Unicode form: "
                                 "unpacked on macOS or Windows, one would overwrite the other")
@@ -279,7 +275,7 @@ class Listing:
         if name.startswith("/") or bad is not None:
             reason = "an absolute path" if name.startswith("/") else f"the part '{printable(bad)}' is not allowed in a path"
             raise SnapshotError(self.where, f"{printable(name)}: {reason}: a snapshot's paths stay inside its folder")
-        if _UNPRINTABLE_TEXT.search(name):
+        if UNPRINTABLE_TEXT.search(name):
             raise SnapshotError(self.where, f"{printable(name)}: a control character, a bidi mark or bytes that are not UTF-8 "
                                 "in the name, never in a snapshot's")
         if self.top == "":

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 from ..cache import BuildCache
 from ..config import load_settings
-from ..errors import BuildError, Problems
-from ..model import Archive, Article
+from ..errors import UNPRINTABLE_TEXT, BuildError, Problems
+from ..model import Archive, Article, folded_name
 from ..text import FORBIDDEN
 from .entities import load_entities
 from .markdown_files import load_markdown_article, load_page
@@ -52,7 +51,7 @@ def _name_ok(path: Path, problems: Problems) -> bool:
     except UnicodeEncodeError:
         problems.error(path, None, "the file name is not UTF-8 text", "rename the file (its name is the page's address)")
         return False
-    if any(ch in name for ch in "\n\t\u2028\u2029") or FORBIDDEN.search(name):
+    if UNPRINTABLE_TEXT.search(name) or FORBIDDEN.search(name):  # what verify refuses in a snapshot, and more
         problems.error(path, None, "the file name holds a line break or another control character",
                        "rename the file: its name becomes the page's address and a line of the snapshot's SHA256SUMS")
         return False
@@ -63,9 +62,6 @@ def _name_ok(path: Path, problems: Problems) -> bool:
     return True
 
 
-def _folded(name: str) -> str:
-    """What case-insensitive, normalising file systems (macOS, Windows, many hosts) see of a name."""
-    return unicodedata.normalize("NFC", name).casefold()
 
 
 def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCache | None = None) -> Archive:
@@ -127,7 +123,7 @@ def _warn_of_colliding_names(named: list[tuple[str, Path]], what: str, problems:
     distinct files here, one file on the systems many readers and hosts use."""
     seen: dict[str, tuple[str, Path]] = {}
     for name, origin in named:
-        first = seen.setdefault(_folded(name), (name, origin))
+        first = seen.setdefault(folded_name(name), (name, origin))
         if first[0] != name:
             problems.warn(origin, None, f"its {what} name '{name}' differs from that of {first[1]} ('{first[0]}') only in letter case or "
                           "Unicode form: on macOS, Windows and many web hosts one page would overwrite the other",
@@ -143,7 +139,7 @@ def _warn_of_colliding_sources(articles: list[Article], rows: dict[str, Metadata
             continue
         row = rows.get(article.origin.name) if article.origin.suffix == ".txt" else None
         where = (metadata_path, row.line) if row is not None else (article.origin, None)
-        first = seen.setdefault(_folded(article.source), (article.source, *where))
+        first = seen.setdefault(folded_name(article.source), (article.source, *where))
         if first[0] != article.source and article.source not in reported:  # once for each other spelling
             reported.add(article.source)
             place = f"{first[1].name}:{first[2]}" if first[2] else first[1].name
