@@ -1,7 +1,7 @@
 """Dates as Arabic readers write them: Gregorian with the Hijri (Umm al-Qura) date beside it.
 
-Month names and digits come from tables here, not from the system locale:
-these machines have no ar_* locales, and output must not depend on the host.
+Month names come from tables here and digits from the text core's, not from the system
+locale: these machines have no ar_* locales, and output must not depend on the host.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from functools import lru_cache
 
 from hijridate import Gregorian
 
+# digits and the counted-noun rule live in the text core; older importers (render, search) find them here too
+from .text import count_articles, digits  # noqa: F401
+
 GREGORIAN_MONTHS = (
     "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
     "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
@@ -19,13 +22,6 @@ HIJRI_MONTHS = (
     "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
     "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
 )
-_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-
-
-def digits(value: int | str, style: str) -> str:
-    text = str(value)
-    return text.translate(_ARABIC_DIGITS) if style == "arabic" else text
-
 
 @lru_cache(maxsize=None)
 def gregorian_text(day: date, style: str) -> str:
@@ -44,14 +40,3 @@ def hijri_text(day: date, style: str) -> str:
 
 def month_text(year: int, month: int, style: str) -> str:
     return f"{GREGORIAN_MONTHS[month - 1]} {digits(year, style)}"
-
-
-def count_articles(n: int, style: str) -> str:
-    """'مقال واحد', 'مقالان', '٣ مقالات', '١١ مقالًا', '١٠٠ مقال' (Arabic counted-noun agreement)."""
-    if n == 1:
-        return "مقال واحد"
-    if n == 2:
-        return "مقالان"
-    rest = n % 100
-    noun = "مقالات" if 3 <= rest <= 10 else "مقالًا" if 11 <= rest <= 99 else "مقال"
-    return f"{digits(n, style)} {noun}"

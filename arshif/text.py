@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import NamedTuple
 
 # Characters that never reach a page: C0/C1 controls (the corpus has U+001A
 # remnants), the byte-order mark inside text, Unicode noncharacters (the HTML
@@ -41,6 +42,52 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip("،,.؛:") + "…"
+
+
+# -- numbers and counted nouns ------------------------------------------------
+
+_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def digits(value: int | str, style: str) -> str:
+    """A number in the archive's digit style: "arabic" (١٢٣) or "latin" (123)."""
+    text = str(value)
+    return text.translate(_ARABIC_DIGITS) if style == "arabic" else text
+
+
+class CountedNoun(NamedTuple):
+    """The forms a noun takes after a number (Arabic counted-noun agreement)."""
+
+    one: str  # 1, said in words: مقال واحد
+    two: str  # 2, the dual: مقالان
+    few: str  # 3-10 (103-110 ...), the plural: مقالات
+    many: str  # 11-99 (111-199 ...), the singular accusative: مقالًا
+    hundreds: str  # 0, 100-102, 200-202 ..., the singular genitive: مقال
+
+
+ARTICLES = CountedNoun("مقال واحد", "مقالان", "مقالات", "مقالًا", "مقال")
+TIMES = CountedNoun("مرة واحدة", "مرتين", "مرات", "مرة", "مرة")  # ذُكر مرتين: the accusative dual
+
+
+def counted(n: int, noun: CountedNoun, style: str) -> str:
+    """n and the noun in the form n asks for: 'مقال واحد', 'مقالان', '٣ مقالات', '١١ مقالًا',
+    '١٠٠ مقال', '١٠٢ مقال', '١٠٣ مقالات'. The last two digits decide, as news style writes them."""
+    if n == 1:
+        return noun.one
+    if n == 2:
+        return noun.two
+    rest = n % 100
+    form = noun.few if 3 <= rest <= 10 else noun.many if 11 <= rest <= 99 else noun.hundreds
+    return f"{digits(n, style)} {form}"
+
+
+def count_articles(n: int, style: str) -> str:
+    return counted(n, ARTICLES, style)
+
+
+def count_times(n: int, style: str) -> str:
+    """How often: 'مرة واحدة', 'مرتين', '٣ مرات', '١١ مرة', '١٠١ مرة'."""
+    return counted(n, TIMES, style)
 
 
 # -- normalisation ------------------------------------------------------------
@@ -144,23 +191,71 @@ def token_spans(folded: str) -> list[tuple[int, int, str]]:
 
 CONJUNCTIONS = "وف"
 PREPOSITIONS = "بكل"
+# ب ل may stand before any word; ك (as) only before the article (كالعادة): too many words
+# begin with it (كبير، كتاب، كلمة).
+PREPOSITIONS_BEFORE_ANY_WORD = "بل"
 ARTICLE = "ال"
+MIN_BASE = 3  # letters that must remain: ولي, الله, بحر are never cut
 PROCLITICS = ("وب", "وك", "ول", "فب", "فك", "فل", "و", "ف", "ب", "ك", "ل")
-# What may follow a tag rule's stem (normalised: ة is written ه): nisba adjectives, sound
-# plurals, duals, pronouns. Search strips no suffix: طالبان is not طالب, حزمة is not حزم.
-SUFFIXES = ("", "ي", "يه", "يين", "يون", "ين", "ون", "ات", "يات", "ان", "يا", "ه", "ها", "هم")
+# ل before the article drops the article's alef: ل + الكرملين is written للكرملين. The one
+# rule for it: with_article_after writes it, article_after_lam reads it back.
+LAM_ARTICLE = "لل"
 
 
 def with_article_after(prefix: str, word: str) -> str:
     """A proclitic before a word that has the article: ل + الكرملين is written للكرملين."""
-    return prefix + word[1:] if prefix.endswith("ل") and word.startswith(ARTICLE) else prefix + word
+    if prefix.endswith("ل") and word.startswith(ARTICLE):
+        return prefix[:-1] + LAM_ARTICLE + word[len(ARTICLE):]
+    return prefix + word
+
+
+def article_after_lam(word: str) -> str | None:
+    """The word with the article that a word written with لل holds after its ل:
+    للكرملين -> الكرملين; None for a word that does not start with لل."""
+    return ARTICLE + word[len(LAM_ARTICLE):] if word.startswith(LAM_ARTICLE) else None
+
+
+def proclitic_forms(word: str, has_article: bool) -> set[str]:
+    """`word` after each proclitic; `has_article` says its ال is the article, which ل joins
+    as لل: الكرملين -> والكرملين، بالكرملين، للكرملين، وللكرملين."""
+    if has_article:
+        return {with_article_after(prefix, word) for prefix in PROCLITICS}
+    return {prefix + word for prefix in PROCLITICS}
 
 
 def clitic_forms(word: str) -> set[str]:
     """The normalised forms a name's first word takes after a proclitic:
     روسيا -> وروسيا، لروسيا، وبروسيا...; الكرملين -> والكرملين، بالكرملين، للكرملين، وللكرملين."""
-    has_article = word.startswith(ARTICLE) and len(word) > 3
-    return {with_article_after(prefix, word) if has_article else prefix + word for prefix in PROCLITICS}
+    return proclitic_forms(word, word.startswith(ARTICLE) and len(word) > 3)
+
+
+def split_article(word: str) -> tuple[str, str]:
+    """(ARTICLE, the rest) for a word that starts with the article and keeps MIN_BASE letters
+    without it (الكرملين -> ال + كرملين; الله, البر stay whole); ("", word) otherwise."""
+    if word.startswith(ARTICLE) and len(word) - len(ARTICLE) >= MIN_BASE:
+        return ARTICLE, word[len(ARTICLE):]
+    return "", word
+
+
+# What may follow a tag rule's stem (normalised: ة is written ه): nisba adjectives, sound
+# plurals, duals, pronouns. Search strips no suffix: طالبان is not طالب, حزمة is not حزم.
+PRONOUN_SUFFIXES = ("ه", "ها", "هم")  # his, her, their
+FEMININE_PLURAL = "ات"
+SUFFIXES = ("", "ي", "يه", "يين", "يون", "ين", "ون", FEMININE_PLURAL, "يات", "ان", "يا", *PRONOUN_SUFFIXES)
+# After the ت that a final ة becomes (صحة -> صحته) a pronoun may also be my or our
+# (صحتي، صحتنا); SUFFIXES lacks نا, which after a bare stem also ends verbs (حزمنا: we packed).
+AFTER_TA_SUFFIXES = (*PRONOUN_SUFFIXES, "ي", "نا")
+
+
+def suffixed_forms(stem: str, suffixes: tuple[str, ...] = SUFFIXES) -> set[str]:
+    """The stem with each allowed suffix. A final ة (normalised ه) becomes ت before a
+    pronoun (صحته) and gives way to the plural ات (منظمات); it does not give way to the
+    nisba ي: that would read العمري (a surname) as a form of العمرة, and السعودية as
+    السعودة. A curator lists nisba forms like صحي themselves."""
+    forms = {stem + s for s in suffixes}
+    if stem.endswith("ه") and len(stem) >= 3 and "" in suffixes and len(suffixes) > 1:
+        forms |= {stem[:-1] + "ت" + s for s in AFTER_TA_SUFFIXES} | {stem[:-1] + FEMININE_PLURAL}
+    return forms
 
 
 # -- common words -------------------------------------------------------------
@@ -200,8 +295,6 @@ COMMON_WORDS = frozenset(normalise(w) for w in """
 # the order of `readings`, that the archive holds; the browser does the same with the
 # same data (assets/arshif-text.js), so a query finds what the index holds.
 
-MIN_BASE = 3  # letters that must remain: ولي, الله, بحر are never cut
-
 
 def _count(counts, word: str) -> int:
     return counts.get(word, 0)
@@ -240,11 +333,12 @@ def _strip_preposition(word: str, counts) -> str:
 
 def preposition_rests(word: str) -> list[str]:
     """What may remain after a preposition: لل+X is ل + الX; ك only before the article."""
-    if word.startswith("لل") and len(word) - 2 >= 2:
-        return [ARTICLE + word[2:], word[1:]]  # ل + الكرملين (للحج: ل + الحج), or ل + لبنان
-    if word[:1] in "بل" and not word.startswith(ARTICLE) and len(word) - 1 >= MIN_BASE:
+    after_lam = article_after_lam(word)
+    if after_lam and len(after_lam) - len(ARTICLE) >= 2:
+        return [after_lam, word[1:]]  # ل + الكرملين (للحج: ل + الحج), or ل + لبنان
+    if word[:1] in PREPOSITIONS_BEFORE_ANY_WORD and not word.startswith(ARTICLE) and len(word) - 1 >= MIN_BASE:
         return [word[1:]]
-    if word.startswith("كال") and len(word) - 3 >= MIN_BASE:
+    if word.startswith("ك" + ARTICLE) and len(word) - 3 >= MIN_BASE:
         return [word[1:]]
     return []
 
@@ -252,8 +346,8 @@ def preposition_rests(word: str) -> list[str]:
 def _strip_article(word: str, counts) -> str:
     """الكهرباء -> كهرباء, العراق -> عراق (when the bare word occurs at all); not ألوان
     (normalised الوان), which takes the article itself: الألوان."""
-    rest, n = word[2:], _count(counts, word)
-    if word.startswith(ARTICLE) and len(rest) >= MIN_BASE and _count(counts, rest) >= 1 and _count(counts, ARTICLE + word) * 20 <= n:
+    article, rest = split_article(word)
+    if article and _count(counts, rest) >= 1 and _count(counts, ARTICLE + word) * 20 <= _count(counts, word):
         return rest
     return word
 
@@ -276,7 +370,7 @@ def reading_groups(word: str) -> list[list[str]]:
     stages += conjunction
     preposition = [rest for stage in stages for rest in preposition_rests(stage)]
     stages += preposition
-    article = [stage[2:] for stage in stages if stage.startswith(ARTICLE) and len(stage) - 2 >= MIN_BASE]
+    article = [rest for has_article, rest in map(split_article, stages) if has_article]
     stages += article
     with_article = [ARTICLE + stage for stage in stages if not stage.startswith(ARTICLE)]
     seen, groups = {word}, []
@@ -307,7 +401,7 @@ def from_lexicon_code(word: str, code: int) -> str:
 def form_of(word: str, term: str) -> str | None:
     """The surface form of a word of its term: the clitics written before it, but for a
     conjunction, which never changes what a word says ("" for روسيا and وروسيا, "ب" for
-    بروسيا, "ال"; "ل+" for للبيت, whose لل holds the term's ال). A reader's word and a word of
+    بروسيا, "ال"; "لل+" for للبيت, whose لل holds the term's ال). A reader's word and a word of
     the text are the same surface form when their forms are equal."""
     if word.endswith(term):
         form = word[: len(word) - len(term)]

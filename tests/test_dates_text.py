@@ -2,10 +2,9 @@ from datetime import date
 
 import pytest
 
-from arshif.dates import gregorian_text, hijri_text, month_text
+from arshif.dates import count_articles, gregorian_text, hijri_text, month_text  # count_articles: still importable from dates
 from arshif.model import relative_url
-from arshif.dates import count_articles
-from arshif.text import clean_line, shorten
+from arshif.text import CountedNoun, clean_line, count_times, counted, shorten
 
 
 def test_gregorian_and_hijri():
@@ -18,10 +17,29 @@ def test_gregorian_and_hijri():
     assert month_text(2015, 8, "arabic") == "أغسطس ٢٠١٥"
 
 
-@pytest.mark.parametrize("n, text", [(1, "مقال واحد"), (2, "مقالان"), (3, "3 مقالات"), (10, "10 مقالات"),
-                                     (11, "11 مقالًا"), (99, "99 مقالًا"), (100, "100 مقال"), (103, "103 مقالات"), (2000, "2000 مقال")])
-def test_count_articles(n, text):
-    assert count_articles(n, "latin") == text
+# n -> (articles, times): 1 and 2 in words, 3-10 plural, 11-99 singular accusative, and where the
+# last two digits are 00, 01 or 02 (100-102, 1000-1002) singular genitive, as news style writes them
+COUNTS = {
+    0: ("0 مقال", "0 مرة"), 1: ("مقال واحد", "مرة واحدة"), 2: ("مقالان", "مرتين"), 3: ("3 مقالات", "3 مرات"),
+    10: ("10 مقالات", "10 مرات"), 11: ("11 مقالًا", "11 مرة"), 99: ("99 مقالًا", "99 مرة"), 100: ("100 مقال", "100 مرة"),
+    101: ("101 مقال", "101 مرة"), 102: ("102 مقال", "102 مرة"), 103: ("103 مقالات", "103 مرات"),
+    110: ("110 مقالات", "110 مرات"), 111: ("111 مقالًا", "111 مرة"), 1000: ("1000 مقال", "1000 مرة"),
+    1001: ("1001 مقال", "1001 مرة"), 1002: ("1002 مقال", "1002 مرة"), 2000: ("2000 مقال", "2000 مرة"),
+}
+
+
+@pytest.mark.parametrize("n", COUNTS)
+def test_counted_nouns(n):
+    articles, times = COUNTS[n]
+    assert count_articles(n, "latin") == articles
+    assert count_times(n, "latin") == times
+
+
+def test_counted_nouns_in_arabic_digits():
+    assert count_articles(103, "arabic") == "١٠٣ مقالات"
+    assert count_times(101, "arabic") == "١٠١ مرة"
+    assert count_times(2, "arabic") == "مرتين"
+    assert counted(12, CountedNoun("خبر واحد", "خبران", "أخبار", "خبرًا", "خبر"), "arabic") == "١٢ خبرًا"
 
 
 def test_clean_line_and_shorten():

@@ -13,7 +13,7 @@ ALLOWED = {
     "cache": set(),
     "config": {"errors", "text"},
     "model": {"config"},
-    "dates": set(),
+    "dates": {"text"},
     "charts": set(),
     "load": {"cache", "config", "errors", "model", "text", "load"},
     "enrich": {"cache", "enrich", "errors", "load", "model", "text", "workers"},

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..model import Archive
-from ..text import COMMON_WORDS, WORD, fold, normalise
+from ..text import ARTICLE, COMMON_WORDS, CONJUNCTIONS, IGNORED, PREPOSITIONS_BEFORE_ANY_WORD, WORD, fold, normalise
 from .entities import entity_matcher
 
 TITLES = {normalise(t) for t in (
@@ -31,6 +31,7 @@ NOT_NAMES = {normalise(w) for w in (
     "شارع حي نادي منتخب فريق مباراة موسم بطولة كأس دوري مجموعة قوات قوة جيش تنظيم جماعة حزب"
 ).split()}
 TITLE_FILLERS = {normalise(w) for w in "باسم العام لشؤون للشؤون لشئون".split()}
+PROCLITIC_LETTERS = CONJUNCTIONS + PREPOSITIONS_BEFORE_ANY_WORD  # letters read as a proclitic before any word
 _JOIN = re.compile(r"\s+")
 MAX_NAME_WORDS = 6
 
@@ -75,7 +76,7 @@ def _names_after_titles(text: str, words: list[tuple[str, int]]):
         if _plain(word) not in TITLES:
             continue
         j = index + 1
-        while j < len(words) and j - index <= 4 and (_plain(words[j][0]).startswith("ال") or _plain(words[j][0]) in TITLE_FILLERS):
+        while j < len(words) and j - index <= 4 and (_plain(words[j][0]).startswith(ARTICLE) or _plain(words[j][0]) in TITLE_FILLERS):
             j += 1
         name = _name_at(text, words, j)
         if name:
@@ -89,7 +90,7 @@ def _name_at(text: str, words, j: int, surnames: bool = True) -> list[int]:
     while j < len(words) and len(name) < MAX_NAME_WORDS and _adjacent(text, words, j, name):
         plain = _plain(words[j][0])
         # one ال-surname at most in a row: حسن الشهري, not حسن الشهري الخبر
-        after_surname = bool(name) and _plain(words[name[-1]][0]).startswith("ال")
+        after_surname = bool(name) and _plain(words[name[-1]][0]).startswith(ARTICLE)
         may_be_surname = surnames and bool(name) and not after_surname
         if _is_name_word(words[j][0], first=not may_be_surname) or (name and plain in CONNECTORS and j + 1 < len(words)):
             name.append(j)
@@ -112,15 +113,15 @@ def _unknown_sequences(text: str, words: list[tuple[str, int]]):
 
 
 def _plain(word: str) -> str:
-    return word.replace("\ue000", "")
+    return word.replace(IGNORED, "")
 
 
 def _is_name_word(word: str, first: bool = True) -> bool:
     """A word that can be part of a name; a later word may start with ال (surnames: حسن الشهري)."""
     plain = _plain(word)
-    if len(plain) <= 2 or plain.isdigit() or (first and plain.startswith("ال")):
+    if len(plain) <= 2 or plain.isdigit() or (first and plain.startswith(ARTICLE)):
         return False
-    bare = plain[1:] if plain[0] in "وبلف" and len(plain) > 4 else plain  # بمنطقة، لرئيس
+    bare = plain[1:] if plain[0] in PROCLITIC_LETTERS and len(plain) > 4 else plain  # بمنطقة، لرئيس
     return not ({plain, bare} & (COMMON_WORDS | TITLES | NOT_NAMES))
 
 

@@ -15,35 +15,17 @@ from dataclasses import replace
 
 from ..cache import BuildCache, page_key
 from ..model import HEADLINE, Archive, Article, Tag
-from ..text import ARTICLE, PROCLITICS, SUFFIXES, normalise, tokens, with_article_after
+from ..text import ARTICLE, SUFFIXES, normalise, proclitic_forms, split_article, suffixed_forms, tokens
 from .matcher import Matcher
 from .scan import matches_in, scan_articles
 
 
-
-def _cores(word: str, suffixes=SUFFIXES) -> set[str]:
-    """The word with each allowed suffix. A final ة (normalised ه) becomes ت before a
-    pronoun (صحته) and gives way to the plural ات (منظمات); it does not give way to the
-    nisba ي: that would read العمري (a surname) as a form of العمرة, and السعودية as
-    السعودة. A curator lists nisba forms like صحي themselves."""
-    cores = {word + s for s in suffixes}
-    if word.endswith("ه") and len(word) >= 3 and "" in suffixes and len(suffixes) > 1:
-        cores |= {word[:-1] + "ت" + s for s in ("ه", "ها", "هم", "ي", "نا")} | {word[:-1] + "ات"}
-    return cores
-
-
-def word_forms(word: str, suffixes=SUFFIXES) -> set[str]:
+def word_forms(word: str, suffixes: tuple[str, ...] = SUFFIXES) -> set[str]:
     """Every normalised written form a rule word matches: with or without the article, after a proclitic."""
-    stem = normalise(word)
-    if stem.startswith("ال") and len(stem) > 4:
-        stem = stem[2:]
+    _, stem = split_article(normalise(word))
     forms = set()
-    for core in _cores(stem, suffixes):
-        forms.add(core)
-        forms.add("ال" + core)
-        for prefix in PROCLITICS:
-            forms.add(prefix + core)
-            forms.add(with_article_after(prefix, ARTICLE + core))
+    for core in suffixed_forms(stem, suffixes):
+        forms |= {core, ARTICLE + core} | proclitic_forms(core, False) | proclitic_forms(ARTICLE + core, True)
     return forms
 
 
@@ -55,7 +37,8 @@ def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
         return [(form,) for form in sorted(word_forms(words[0]))]
     firsts = word_forms(words[0], suffixes=("",))
     last = words[-1]
-    lasts = {"ال" + c for c in _cores(last[2:])} if last.startswith("ال") and len(last) > 4 else _cores(last)
+    article, bare = split_article(last)
+    lasts = {article + c for c in suffixed_forms(bare)}
     middle = tuple(words[1:-1])
     return [(first, *middle, final) for first in sorted(firsts) for final in sorted(lasts)]
 
