@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -219,7 +220,25 @@ SNAPSHOT_PATH = "snapshot.html"
 FEED_PATH = "feed.xml"
 SITEMAP_PATH = "sitemap.xml"
 NOT_FOUND_PATH = "404.html"
-CSS_PATH = "assets/style.css"
+MANIFEST_PATH = "manifest.json"
+SEARCH_MANIFEST_PATH = "search/manifest.js"
+
+
+def asset_path(name: str) -> str:
+    """A file of a theme's static/ folder, as the site holds it."""
+    return f"assets/{name}"
+
+
+CSS_PATH = asset_path("style.css")
+
+# What templates link to, by name: a template asks here (url(paths.year(2015))) and never
+# spells a path, so each path has one rule.
+PATHS = SimpleNamespace(
+    home=home_path, article=article_path, archive=ARCHIVE_INDEX_PATH, year=year_path, month=month_path,
+    entities=ENTITY_INDEX_PATH, entity=entity_path, tags=TAG_INDEX_PATH, tag=tag_path, tag_feed=tag_feed_path,
+    sources=SOURCE_INDEX_PATH, source=source_path, search=SEARCH_PATH, snapshot=SNAPSHOT_PATH, feed=FEED_PATH,
+    manifest=MANIFEST_PATH, search_manifest=SEARCH_MANIFEST_PATH, asset=asset_path, css=CSS_PATH,
+)
 
 
 def root_prefix(from_path: str) -> str:

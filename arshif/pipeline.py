@@ -20,7 +20,7 @@ from .load import load_archive
 from .model import Archive
 from .progress import Progress
 from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapshot
-from .render import Renderer
+from .render import site_pages
 from .sandbox import links_outside
 from .search import inputs_key, search_files, text_data_file
 from .write import SiteWriter, check_output_folder
@@ -79,29 +79,27 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     snapshot_info = None
     if as_snapshot:  # only a snapshot shows its date and input hash on every page: a change anywhere changes them all
         snapshot_info = {"date": _updated(archive, epoch).date().isoformat(), "articles": len(archive.articles), "input_hash": input_hash(root)}
-    renderer = Renderer(archive, template_dirs(root), _updated(archive, epoch), snapshot_info)
-    progress.start("writing", renderer.page_count())
-    pages = 0
+    jobs = site_pages(archive, template_dirs(root), _updated(archive, epoch), snapshot_info)
+    progress.start("writing", len(jobs))
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
         _write_search(archive, writer, cache, reuse)
         snapshot_date = _updated(archive, epoch).date().isoformat()
         writer.write(MANIFEST, manifest_json(manifest(archive, root, snapshot_date)))
         to_render = []
-        for path, key, render in renderer.pages():
+        for path, key, render in jobs:
             same_inputs = cache.unchanged(path, key)  # also records the key for the next build
             if reuse and same_inputs and writer.reuse_previous(path):
                 progress.advance()
             else:
                 to_render.append((path, render))
-            pages += 1
         writer.write_rendered(to_render, progress)
         _copy_assets(writer, assets)
         writer.commit()
         if use_cache:
             cache.save(out, writer.previous_site_id())
     progress.finish()
-    return BuildResult(len(archive.articles), pages, time.perf_counter() - started, out, problems)
+    return BuildResult(len(archive.articles), len(jobs), time.perf_counter() - started, out, problems)
 
 
 def _write_search(archive: Archive, writer, cache: BuildCache, reuse: bool) -> None:

@@ -35,7 +35,7 @@ from typing import Iterator
 from .dates import count_articles, digits, gregorian_text
 from . import postings
 from .cache import page_key
-from .model import SEARCH_PATH, Archive, Article, entity_path, relative_url, tag_path
+from .model import SEARCH_MANIFEST_PATH, SEARCH_PATH, Archive, Article, asset_path, entity_path, relative_url, tag_path
 from .postings import FORM_BITS, WEIGHT_SCALE, Words, js_order, read_words
 from .text import COMMON_WORDS, base_form, form_of, from_lexicon_code, lexicon_code, reading_groups, shorten, text_core_for_js, tokens
 
@@ -45,8 +45,8 @@ PIPELINE_LABELS = ("arshif-normalise-v2", "arshif-stopwords-v2", "arshif-base-v2
 DOCS_PER_FILE = 4  # a page of ten results spread over the years loads ten of these files: keep them small
 SNIPPET_TEXT = 2000  # characters of each article the page may cut a result's snippet from
 MIN_PART_BYTES = 4096
-MANIFEST_PATH = "search/manifest.js"
-TEXT_DATA_PATH = "assets/arshif-text-data.js"
+MANIFEST_PATH = SEARCH_MANIFEST_PATH
+TEXT_DATA_PATH = asset_path("arshif-text-data.js")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,25 @@
+"""Render step: the Archive -> (output path, key, render) for every page, through Jinja2 templates.
+
+Templates hold the markup; each module here prepares one kind of page and owns its pages'
+keys (the digest of everything a page shows, so an unchanged page is never rendered again).
+Pages are listed as jobs, rendered only when the writer asks, so they stream to disk.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from ..model import Archive
+from . import articles, dates, entities, feeds, groups, single
+from .site import PageJob, Site
+
+# Every kind of page, in the order they are written.
+PAGE_KINDS = (articles.pages, dates.home_pages, dates.pages, entities.pages, groups.tag_pages, groups.source_pages,
+              single.pages, feeds.pages)
+
+
+def site_pages(archive: Archive, template_dirs: list[Path], updated: datetime, snapshot: dict | None = None) -> list[PageJob]:
+    """Every page of the site, as jobs: the list is the one count of pages there is."""
+    site = Site(archive, template_dirs, updated, snapshot)
+    return [job for kind in PAGE_KINDS for job in kind(site)]

@@ -1,0 +1,66 @@
+"""Article pages: the text with its linked mentions, what it names, its tags, related
+articles and its neighbours in date order."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..cache import page_key
+from ..model import HEADLINE, Article, entity_path
+from ..text import shorten
+from .site import ArticleView, PageJob, Site
+
+DESCRIPTION_LENGTH = 160
+
+
+def pages(site: Site) -> Iterator[PageJob]:
+    views = site.views
+    for index, view in enumerate(views):
+        newer = views[index - 1] if index > 0 else None
+        older = views[index + 1] if index + 1 < len(views) else None
+        yield _page(site, view, newer, older)
+
+
+def _page(site: Site, view: ArticleView, newer: ArticleView | None, older: ArticleView | None) -> PageJob:
+    article = view.article
+    linked = [m for m in article.mentions if m.linked]
+    return site.job(
+        "article.html", view.path, _key(site, view, newer, older),
+        title=article.title, description=article.summary or shorten(view.summary, DESCRIPTION_LENGTH),
+        view=view, article=article, newer=newer, older=older,
+        headline=segments(article.title, [m for m in linked if m.block == HEADLINE]),
+        paragraphs=[segments(p.text, [m for m in linked if m.block == i]) for i, p in enumerate(article.paragraphs)],
+        named=_named_entities(site, article), related=[site.view_of[r] for r in article.related],
+        tags=[site.tags[t] for t in article.tag_ids], source=site.sources.get(article.source),
+    )
+
+
+def _named_entities(site: Site, article: Article) -> list[tuple]:
+    """(entity, times named) in the order the article first names them."""
+    counts: dict[str, int] = {}
+    for mention in article.mentions:
+        counts[mention.entity] = counts.get(mention.entity, 0) + 1
+    return [(site.entities[e], n) for e, n in counts.items()]
+
+
+def _key(site: Site, view: ArticleView, newer: ArticleView | None, older: ArticleView | None) -> bytes:
+    a = view.article
+    return page_key(
+        site.base_key, view.list_key, a.digest or tuple(p.text for p in a.paragraphs), a.body_html or "", a.url, a.author, a.tag_ids,
+        newer.list_key if newer else None, older.list_key if older else None,
+        tuple(map(tuple, a.mentions)),  # marshal takes plain tuples only
+        tuple(site.view_of[r].list_key for r in a.related),
+    )
+
+
+def segments(text: str, mentions) -> list[tuple[str, str | None]]:
+    """The text cut at linked mentions: (text, entity page path or None), for the template to escape and link."""
+    result, cursor = [], 0
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.start > cursor:
+            result.append((text[cursor : mention.start], None))
+        result.append((text[mention.start : mention.end], entity_path(mention.entity)))
+        cursor = mention.end
+    if cursor < len(text):
+        result.append((text[cursor:], None))
+    return result

@@ -1,0 +1,40 @@
+"""Tag and source pages: an index of each, and each one's list of articles (tags have feeds too)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Iterator
+
+from .. import model
+from .feeds import feed
+from .site import PageJob, Site
+
+
+def tag_pages(site: Site) -> Iterator[PageJob]:
+    if not site.tag_views:
+        return
+    listed = sorted((site.tags[t] for t in site.tag_views), key=lambda t: (-len(site.tag_views[t.id]), t.name))
+    yield site.job("tag_index.html", model.TAG_INDEX_PATH, title=site.text("tags.title"),
+                   description=site.text("tags.description"), tags=listed, counts=site.tag_views)
+    for tag in listed:
+        views = site.tag_views[tag.id]
+        feed_path = model.tag_feed_path(tag.id)
+        yield from site.paginated(
+            views, functools.partial(model.tag_path, tag.id), "tag.html", site.text("tags.tag_title", name=tag.name),
+            tag.description or site.text("tags.tag_description", count=site.count(len(views)), name=tag.name),
+            tag_name=tag.name, tag_description=tag.description, total=len(views), feed=feed_path)
+        yield feed_path, None, functools.partial(feed, site, views, feed_path, tag.path, site.text("tags.feed_title", name=tag.name))
+
+
+def source_pages(site: Site) -> Iterator[PageJob]:
+    if not site.source_views:
+        return
+    listed = sorted(site.source_views, key=lambda s: (-len(site.source_views[s]), site.sources[s].name))
+    yield site.job("source_index.html", model.SOURCE_INDEX_PATH, title=site.text("sources.title"),
+                   description=site.text("sources.description"), sources=[site.sources[s] for s in listed], counts=site.source_views)
+    for key in listed:
+        source, views = site.sources[key], site.source_views[key]
+        yield from site.paginated(
+            views, functools.partial(model.source_path, source.slug), "source.html", site.text("sources.source_title", name=source.name),
+            site.text("sources.source_description", count=site.count(len(views)), name=source.name),
+            source_name=source.name, total=len(views))

@@ -1,0 +1,175 @@
+"""What every page kind shares: the archive's views, the template environment, the
+interface strings, the digest every page's key starts from, and pagination."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .. import model
+from ..cache import page_key
+from ..dates import count_articles, digits, gregorian_text, hijri_text
+from ..model import Archive, Article, relative_url
+from ..sandbox import links_outside, make_environment, render
+from ..text import shorten
+from .strings import Strings
+
+SUMMARY_LENGTH = 220
+
+# (output path, digest of everything the page shows or None to always render, renders the page)
+PageJob = tuple[str, "bytes | None", Callable[[], str]]
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """What lists, feeds and the article page show of an article, computed once."""
+
+    article: Article
+    path: str
+    date_iso: str
+    date_text: str
+    hijri_text: str
+    source_name: str
+    summary: str
+
+    @cached_property
+    def list_key(self) -> tuple:
+        """Everything a list item or a neighbour link shows of the article."""
+        return (self.path, self.article.title, self.date_iso, self.date_text, self.hijri_text, self.source_name, self.summary)
+
+
+class Site:
+    """The archive as the page kinds read it, and the one way they render a template."""
+
+    def __init__(self, archive: Archive, template_dirs: list[Path], updated: datetime, snapshot: dict | None = None):
+        self.archive = archive
+        self.settings = archive.settings
+        self.updated = updated
+        self.snapshot = snapshot  # {date, articles, input_hash} when building a snapshot: shown in every footer
+        self.strings = Strings.load(template_dirs, archive.root)
+        self.env = make_environment(template_dirs, archive.root)  # sandboxed: an archive's templates may be anyone's
+        self.env.globals.update(site=self.settings, digits=self.digits, count_articles=self.count,
+                                snapshot=snapshot, paths=model.PATHS)
+        self.views = [self._view(a) for a in archive.articles]
+        self.view_of = {v.article.id: v for v in self.views}
+        self.entities = {e.id: e for e in archive.entities}
+        self.tags = {t.id: t for t in archive.tags}
+        self.tag_views = group(self.views, lambda v: v.article.tag_ids)
+        self.sources = _sources(archive.articles, self.settings)
+        self.source_views = group(self.views, lambda v: (v.article.source,) if v.article.source else ())
+        self.nav = self._nav()
+        templates = _templates_digest(template_dirs, archive.root)
+        self.base_key = page_key(templates, repr(self.settings), tuple(self.nav), repr(archive.entities),
+                                 repr(sorted((snapshot or {}).items())))  # strings.toml is a template file
+
+    def digits(self, value) -> str:
+        return digits(value, self.settings.digits)
+
+    def count(self, n: int) -> str:
+        return count_articles(n, self.settings.digits)
+
+    def text(self, key: str, **values) -> str:
+        """An interface string of the theme's strings.toml, with the site's title at hand."""
+        return self.strings.text(key, site=self.settings.title, **values)
+
+    def render(self, template: str, path: str, **context) -> str:
+        return render(self.env, template, path=path, url=lambda to: relative_url(path, to), nav=self.nav, **context)
+
+    def job(self, template: str, path: str, key: bytes | None = None, **context) -> PageJob:
+        """A page to write: its path, its key, and how to render it when it must be."""
+        return path, key, functools.partial(self.render, template, path, **context)
+
+    def _view(self, article: Article) -> ArticleView:
+        style = self.settings.digits
+        first = article.paragraphs[0].text if article.paragraphs else ""
+        return ArticleView(
+            article=article,
+            path=article.path,
+            date_iso=article.date.isoformat() if article.date else "",
+            date_text=gregorian_text(article.date, style) if article.date else "",
+            hijri_text=hijri_text(article.date, style) if article.date and self.settings.hijri else "",
+            source_name=self.settings.source_name(article.source),
+            summary=article.summary or shorten(first, SUMMARY_LENGTH),
+        )
+
+    def _nav(self) -> list[tuple[str, str]]:
+        items = [(self.text("nav.home"), model.home_path(1)), (self.text("nav.archive"), model.ARCHIVE_INDEX_PATH)]
+        if self.archive.entities:
+            items.append((self.text("nav.entities"), model.ENTITY_INDEX_PATH))
+        if self.tag_views:
+            items.append((self.text("nav.tags"), model.TAG_INDEX_PATH))
+        if self.source_views:
+            items.append((self.text("nav.sources"), model.SOURCE_INDEX_PATH))
+        return items + [(p.title, p.path) for p in self.archive.pages]
+
+    def paginated(self, views: list[ArticleView], path_of, template: str, title: str, description: str,
+                  size: int | None = None, **context) -> Iterator[PageJob]:
+        """A list of articles over as many pages as it needs, each keyed on what it shows."""
+        size = size or self.settings.list_page_size
+        total = max(1, -(-len(views) // size))
+        for number in range(1, total + 1):
+            path = path_of(number)
+            items = views[(number - 1) * size : number * size]
+            page_title = self.page_title(title, number)
+            key = page_key(self.base_key, template, path, page_title, description, number, total,
+                           tuple(v.list_key for v in items), tuple(sorted(context.items())))
+            yield self.job(template, path, key, title=page_title, description=description,
+                           items=items, pager=Pager(number, total, path_of), **context)
+
+    def page_title(self, title: str, number: int) -> str:
+        return title if number == 1 else self.text("page.numbered", title=title, number=self.digits(number))
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+    path_of: object
+
+    def path(self, number: int) -> str:
+        return self.path_of(number)
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """Page numbers to show: the first, the last, and two either side of this one; None for a gap."""
+        shown = sorted({1, self.total} | set(range(max(1, self.number - 2), min(self.total, self.number + 2) + 1)))
+        result: list[int | None] = []
+        for n in shown:
+            if result and n - (result[-1] or 0) > 1:
+                result.append(None)
+            result.append(n)
+        return result
+
+
+def group(views, keys_of) -> dict[str, list]:
+    """Views under each of their keys (tags, sources), newest first as the views are."""
+    groups: dict[str, list] = {}
+    for view in views:
+        for key in keys_of(view):
+            groups.setdefault(key, []).append(view)
+    return groups
+
+
+def _sources(articles, settings) -> dict[str, model.Source]:
+    """Every source named in the articles, with the name readers see and an ASCII-safe slug."""
+    found = {}
+    for article in articles:
+        key = article.source
+        if key and key not in found:
+            found[key] = model.Source(key, settings.source_name(key), model.source_slug(key))
+    return found
+
+
+def _templates_digest(template_dirs: list[Path], archive_root: Path) -> bytes:
+    """Changes when any template or static file does, so every page is rendered anew
+    (a link of the archive's to a file outside it is never read: neither the loader nor the copy uses it)."""
+    parts = []
+    for directory in template_dirs:
+        for path in sorted(directory.rglob("*")) if directory.is_dir() else ():
+            if path.is_file() and not links_outside(path, archive_root):
+                parts.append((str(path), path.read_bytes()))
+    return page_key(tuple(parts))

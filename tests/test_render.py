@@ -1,0 +1,135 @@
+"""The render step's rules: templates ask the model for paths, the interface's words live in
+the theme's strings.toml, and the count of pages is the list of pages."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import jinja2
+import pytest
+from jinja2 import nodes
+
+from arshif import model
+from arshif.errors import BuildError
+from arshif.pipeline import DEFAULT_TEMPLATES, build
+from arshif.progress import Progress
+
+RENDER = Path(model.__file__).parent / "render"
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def _url_arguments(source: str):
+    """The first argument of every url(...) call in a template."""
+    tree = jinja2.Environment().parse(source)
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name == "url" and call.args:
+            yield call.args[0]
+
+
+def _spells_a_path(argument) -> bool:
+    """A literal string or a concatenation holding one: a path written in the template."""
+    return isinstance(argument, nodes.Const) or any(isinstance(n, nodes.Const) and isinstance(n.value, str)
+                                                    for n in argument.find_all(nodes.Const) if isinstance(argument, nodes.Concat))
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in DEFAULT_TEMPLATES.glob("*.html")))
+def test_templates_ask_the_model_for_paths(template):
+    source = (DEFAULT_TEMPLATES / template).read_text(encoding="utf-8")
+    spelled = [a for a in _url_arguments(source) if _spells_a_path(a)]
+    assert not spelled, f"{template} spells a path instead of asking paths.*: {spelled}"
+
+
+def test_the_path_check_catches_a_spelled_path():
+    for source in ("{{ url('archive/index.html') }}", "{{ url('archive/' ~ year ~ '/index.html') }}"):
+        assert any(_spells_a_path(a) for a in _url_arguments(source))
+    assert not any(_spells_a_path(a) for a in _url_arguments("{{ url(paths.year(year)) }} {{ url(view.path) }}"))
+
+
+def _code_strings(path: Path):
+    """String constants of a module that are not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.value
+
+
+def test_interface_words_are_in_the_strings_file_not_in_code():
+    for path in sorted(RENDER.glob("*.py")):
+        arabic = [s for s in _code_strings(path) if ARABIC.search(s)]
+        assert not arabic, f"{path.name} writes interface words in code: {arabic}"
+
+
+def test_every_string_of_the_theme_is_used():
+    table = tomllib.loads((DEFAULT_TEMPLATES / "strings.toml").read_text(encoding="utf-8"))
+    code = "\n".join(p.read_text(encoding="utf-8") for p in RENDER.glob("*.py"))
+    for section, strings in table.items():
+        for name in strings:
+            used = f'"{section}.{name}"' in code or (section == "entity_types" and name in model.ENTITY_TYPES
+                                                     and 'f"entity_types.{' in code)
+            assert used, f"strings.toml's {section}.{name} is used nowhere"
+
+
+def _archive_with_strings(small_archive: Path, text: str) -> Path:
+    (small_archive / "templates").mkdir()
+    (small_archive / "templates" / "strings.toml").write_text(text, encoding="utf-8")
+    return small_archive
+
+
+def test_an_archive_can_replace_the_interface_words(small_archive, tmp_path):
+    _archive_with_strings(small_archive, '[nav]\nhome = "البداية"\n\n[search]\ntitle = "ابحث هنا في {site}"\n')
+    out = tmp_path / "site"
+    build(small_archive, out)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert ">البداية</a>" in home and ">الرئيسية</a>" not in home
+    assert "<title>ابحث هنا في" in (out / "search.html").read_text(encoding="utf-8")
+    assert ">الأرشيف</a>" in home  # the rest keep the theme's words
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ('[nav]\nhome = "x"\nhomepage = "البداية"\n', 3, "'nav.homepage' is not one of the theme's strings"),
+    ('[search]\n\ntitle = "{query} في {site}"\n', 3, "'search.title' uses {query}, which it is not given"),
+    ('[nav\nhome = "x"\n', None, "the interface strings cannot be read"),
+    ('home = "x"\n', None, "'home' is not a [section] of strings"),
+])
+def test_bad_interface_words_are_named_with_their_line(small_archive, tmp_path, text, line, message):
+    _archive_with_strings(small_archive, text)
+    out = tmp_path / "site"
+    with pytest.raises(BuildError) as caught:
+        build(small_archive, out)
+    problem = caught.value.problems[0]
+    assert problem.path == small_archive / "templates" / "strings.toml"
+    assert problem.line == line and message in problem.message
+    assert not out.exists()
+
+
+class Counting(Progress):
+    def __init__(self):
+        super().__init__(False)
+        self.totals: dict[str, int] = {}
+        self.steps: dict[str, int] = {}
+
+    def start(self, label, total):
+        super().start(label, total)
+        self.totals[label] = total
+        self.steps[label] = 0
+
+    def advance(self, steps=1):
+        super().advance(steps)
+        self.steps[self.label] += steps
+
+
+def test_the_count_of_pages_is_the_pages_written(small_archive, tmp_path):
+    (small_archive / "content" / "entities.toml").write_text(
+        '[[entity]]\nid = "okaz"\nname = "عكاظ"\ntype = "organization"\n', encoding="utf-8")
+    for rebuild in (False, True):
+        progress = Counting()
+        result = build(small_archive, tmp_path / "site", progress)
+        written = [p for p in (tmp_path / "site").rglob("*")
+                   if p.is_file() and p.suffix in (".html", ".xml") and "assets" not in p.parts and "search" not in p.parts]
+        assert progress.totals["writing"] == progress.steps["writing"] == result.pages == len(written), rebuild
