@@ -44,6 +44,11 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip("،,.؛:") + "…"
 
 
+# The end of a sentence: a full stop, question or exclamation mark (Arabic or Latin) or an
+# ellipsis before a space or the end, or a line break.
+SENTENCE_END = re.compile(r"[.!?؟…]\s|[.!?؟…]$|[\n]")
+
+
 # -- numbers and counted nouns ------------------------------------------------
 
 _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -67,6 +72,7 @@ class CountedNoun(NamedTuple):
 
 ARTICLES = CountedNoun("مقال واحد", "مقالان", "مقالات", "مقالًا", "مقال")
 TIMES = CountedNoun("مرة واحدة", "مرتين", "مرات", "مرة", "مرة")  # ذُكر مرتين: the accusative dual
+YEARS = CountedNoun("سنة", "سنتين", "سنوات", "سنة", "سنة")  # في كل سنتين: the genitive dual
 
 
 def counted(n: int, noun: CountedNoun, style: str) -> str:

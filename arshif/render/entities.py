@@ -4,7 +4,6 @@ that names it), the entities named beside it, and a timeline of its mentions."""
 from __future__ import annotations
 
 import functools
-import re
 from typing import Iterator
 
 from .. import model
@@ -12,6 +11,7 @@ from ..cache import page_key
 from ..charts import Bar, Span, bar_chart, timeline
 from ..dates import month_text
 from ..model import ENTITY_TYPES, HEADLINE, Article, Entity, EntityStats, Mention, relative_url
+from ..text import SENTENCE_END, YEARS, counted
 from .site import PageJob, Pager, Site
 
 
@@ -73,20 +73,18 @@ def _timeline_bar(site: Site, span: Span, from_path: str) -> Bar:
 def _period(site: Site, years: int) -> str:
     if years < 2:
         return site.text("entities.every_year" if years else "entities.every_month")
-    counted = "سنتين" if years == 2 else f"{site.digits(years)} {'سنوات' if years <= 10 else 'سنة'}"
-    return site.text("entities.every_years", years=counted)
+    return site.text("entities.every_years", years=counted(years, YEARS, site.settings.digits))
 
 
-_SENTENCE_END = re.compile(r"[.!?؟…]\s|[.!?؟…]$|[\n]")
 SENTENCE_LIMIT = 300
 
 
 def mention_sentence(article: Article, mention: Mention) -> str:
     """The sentence that holds a mention, cut to a readable length."""
     text = article.title if mention.block == HEADLINE else article.paragraphs[mention.block].text
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, mention.start)]
+    starts = [m.end() for m in SENTENCE_END.finditer(text, 0, mention.start)]
     begin = starts[-1] if starts else 0
-    after = _SENTENCE_END.search(text, mention.end)
+    after = SENTENCE_END.search(text, mention.end)
     end = after.start() + 1 if after else len(text)
     sentence = text[begin:end].strip()
     if len(sentence) > SENTENCE_LIMIT:

@@ -15,7 +15,7 @@ from ..cache import page_key
 from ..dates import count_articles, digits, gregorian_text, hijri_text
 from ..model import Archive, Article, relative_url
 from ..sandbox import links_outside, make_environment, render
-from ..text import shorten
+from ..text import count_times, shorten
 from .strings import Strings
 
 SUMMARY_LENGTH = 220
@@ -52,7 +52,7 @@ class Site:
         self.snapshot = snapshot  # {date, articles, input_hash} when building a snapshot: shown in every footer
         self.strings = Strings.load(template_dirs, archive.root)
         self.env = make_environment(template_dirs, archive.root)  # sandboxed: an archive's templates may be anyone's
-        self.env.globals.update(site=self.settings, digits=self.digits, count_articles=self.count,
+        self.env.globals.update(site=self.settings, digits=self.digits, count_articles=self.count, count_times=self.times,
                                 snapshot=snapshot, paths=model.PATHS)
         self.views = [self._view(a) for a in archive.articles]
         self.view_of = {v.article.id: v for v in self.views}
@@ -71,6 +71,9 @@ class Site:
 
     def count(self, n: int) -> str:
         return count_articles(n, self.settings.digits)
+
+    def times(self, n: int) -> str:
+        return count_times(n, self.settings.digits)
 
     def text(self, key: str, **values) -> str:
         """An interface string of the theme's strings.toml, with the site's title at hand."""
