@@ -1,8 +1,10 @@
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from arshif.dates import count_articles, gregorian_text, hijri_text, month_text  # count_articles: still importable from dates
+from arshif import text
 from arshif.model import relative_url
 from arshif.text import CountedNoun, clean_line, count_times, counted, shorten
 
@@ -56,3 +58,12 @@ def test_clean_line_and_shorten():
 ])
 def test_relative_url(src, dst, link):
     assert relative_url(src, dst) == link
+
+
+def test_the_ignored_mark_is_named_in_one_place():
+    """text.IGNORED stands for the marks folding removes; every other module uses the name."""
+    package = Path(text.__file__).parent
+    for path in package.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if path.name != "text.py":
+            assert "\\ue000" not in source and "\ue000" not in source, f"{path.relative_to(package)} spells text.IGNORED"

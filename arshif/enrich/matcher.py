@@ -18,7 +18,7 @@ from ..text import IGNORED, WORD, clitic_forms, fold, tokens
 _SPLIT = re.compile(f"({WORD.pattern})")
 # What may stand between the words of one name: spaces, quotes, hyphens. A name never
 # runs across a comma or a full stop ("روسيا، اليوم" is not "روسيا اليوم").
-_JOINER = re.compile("[\\s\"'«»“”„‘’\\-–—\ue000]*")
+_JOINER = re.compile(f"[\\s\"'«»“”„‘’\\-–—{IGNORED}]*")  # IGNORED: marks folded away
 END = ""  # trie key of a node where an alias ends (no token is empty)
 AMBIGUOUS = None  # an alias shared by two entities: it ends a match that links nothing
 
