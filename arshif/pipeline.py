@@ -16,6 +16,7 @@ from .enrich.related import with_related
 from .enrich.tags import tag_articles
 from .enrich.suggest import as_toml, suggest_entities
 from .errors import BuildError, Problems, fail
+from .inputs import listed, source_folder_names, source_folders
 from .load import load_archive
 from .model import Archive
 from .progress import Progress
@@ -66,8 +67,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     started = time.perf_counter()
     progress = progress or Progress(False)
     epoch = source_date_epoch()
-    protected = [root, root / "seeds", root / "content", root / "templates", DEFAULT_TEMPLATES, REPO_ROOT / "arshif"]
-    check_output_folder(out, protected)
+    check_output_folder(out, [root, REPO_ROOT / "arshif"], [*source_folders(root), DEFAULT_TEMPLATES])
     problems = Problems()
     cache = BuildCache.load(out) if use_cache else BuildCache()
     archive = enrich(load_archive(root, problems, progress, cache), problems, cache)
@@ -162,11 +162,12 @@ def _check_snapshot_folder(root: Path, out: Path, dest: Path) -> None:
     """The archives must not land where the build reads sources (they would become input) or
     in the site folder (each build replaces it), checked before anything is built."""
     target = dest.resolve()
-    for folder in (root / "seeds", root / "content", root / "templates", DEFAULT_TEMPLATES, out):
+    for folder in (*source_folders(root), DEFAULT_TEMPLATES, out):
         folder = folder.resolve()
         if target == folder or folder in target.parents:
+            outside = listed([f"{name}/" for name in source_folder_names()] + ["the site folder"])
             raise fail(dest, None, f"the snapshot folder is inside {folder}, which the build reads or replaces",
-                       "choose a folder outside seeds/, content/, templates/ and the site folder (the default is ARCHIVE/snapshots)")
+                       f"choose a folder outside {outside} (the default is ARCHIVE/snapshots)")
 
 
 def suggest(root: Path, min_count: int, limit: int) -> str:

@@ -28,6 +28,7 @@ from typing import BinaryIO, Callable, Iterator
 from arshif import __version__
 
 from .errors import UNPRINTABLE, UNPRINTABLE_TEXT, printable
+from .inputs import input_files
 from .model import Archive, folded_name
 
 MANIFEST = "manifest.json"
@@ -35,13 +36,11 @@ SUMS = "SHA256SUMS"
 
 
 def input_hash(root: Path) -> str:
-    """One hash of every source file the build reads (names and bytes)."""
+    """One hash of every source file the build reads (names and bytes): the registry's input
+    files, the archive's own templates/ among them."""
     digest = hashlib.sha256()
-    files = [root / "archive.toml"] + sorted(p for folder in ("seeds", "content") if (root / folder).is_dir()
-                                             for p in (root / folder).rglob("*") if p.is_file())
-    for path in files:
-        if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in input_files(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -10,16 +10,17 @@ import threading
 import time
 from pathlib import Path
 
-from .cli import run_build
+from .inputs import input_files
 from .pipeline import DEFAULT_TEMPLATES
+from .report import run_build
 
 POLL_SECONDS = 1.0
 
 
 def source_state(root: Path) -> tuple:
-    """Names, sizes and modification times of every source file: it changes when any source does."""
-    folders = [root / "seeds", root / "content", root / "templates", DEFAULT_TEMPLATES]
-    files = [root / "archive.toml"] + [p for f in folders if f.is_dir() for p in f.rglob("*")]
+    """Names, sizes and modification times of every input file (the registry's, arshif.inputs) and
+    of the default theme: it changes when any of them does."""
+    files = input_files(root) + list(DEFAULT_TEMPLATES.rglob("*"))
     state = []
     for path in files:
         try:

@@ -19,21 +19,27 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import BuildError, fail
+from .inputs import listed, source_folder_names
 from .workers import can_fork, die_with_parent
 
 MARKER = ".arshif-site"  # names a folder as arshif's output, safe to replace
 _RENAME_EXCHANGE = 2
 
 
-def check_output_folder(out: Path, protected: list[Path]) -> None:
-    """Refuse an output folder whose replacement would lose anything that is not a built site."""
+def check_output_folder(out: Path, protected: list[Path], source_folders: list[Path]) -> None:
+    """Refuse an output folder whose replacement would lose anything that is not a built site:
+    one that is or holds a protected folder or a source folder, or lies inside a source folder
+    (the registry's, arshif.inputs, and the default theme's): its pages would become input."""
     target = out.resolve()
-    for source in protected:
+    for source in (*protected, *source_folders):
         source = source.resolve()
         if target == source or target in source.parents:
             raise fail(out, None, f"the output folder is or contains {source}, which holds the archive's sources", "choose another output folder, e.g. site/")
-        if source in target.parents and source.name in ("seeds", "content", "templates"):
-            raise fail(out, None, f"the output folder is inside the source folder {source}", "choose a folder outside seeds/, content/ and templates/")
+    for source in source_folders:
+        source = source.resolve()
+        if source in target.parents:
+            raise fail(out, None, f"the output folder is inside the source folder {source}",
+                       f"choose a folder outside {listed([f'{name}/' for name in source_folder_names()])}")
     if target.exists() and not target.is_dir():
         raise fail(out, None, "the output path exists and is not a folder", "remove it or choose another output folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..cache import BuildCache
 from ..config import load_settings
 from ..errors import UNPRINTABLE_TEXT, BuildError, Problems
+from ..inputs import InputKind, kind
 from ..model import Archive, Article, folded_name
 from ..text import FORBIDDEN
 from .entities import load_entities
@@ -18,14 +19,14 @@ from .seeds import load_seed
 from .tags import load_tags
 
 
-def source_files(root: Path, folder: str, suffix: str, problems: Problems | None = None) -> list[Path]:
-    """Visible files of one kind in a source folder, in a stable order. A file that is a
-    symbolic link to somewhere outside the archive (and outside the folder's own real
-    place) is skipped with a warning: a build reads only what the archive holds."""
-    directory = root / folder
+def source_files(root: Path, of: InputKind, problems: Problems | None = None) -> list[Path]:
+    """Visible files of one kind (a folder kind of the registry) in its folder, in a stable order.
+    A file that is a symbolic link to somewhere outside the archive (and outside the folder's
+    own real place) is skipped with a warning: a build reads only what the archive holds."""
+    directory = root / of.path
     if not directory.is_dir():
         return []
-    entries = sorted((e for e in os.scandir(directory) if e.name.endswith(suffix) and not e.name.startswith(".")), key=lambda e: e.name)
+    entries = sorted((e for e in os.scandir(directory) if e.name.endswith(of.suffix) and not e.name.startswith(".")), key=lambda e: e.name)
     allowed = (root.resolve(), directory.resolve())
     found = []
     for entry in entries:
@@ -62,26 +63,24 @@ def _name_ok(path: Path, problems: Problems) -> bool:
     return True
 
 
-
-
 def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCache | None = None) -> Archive:
     """Read the archive folder. Raises BuildError with every error found; warnings stay in `problems`."""
     settings = load_settings(root, problems)
-    seed_paths = source_files(root, "seeds", ".txt", problems)
+    seed_paths = source_files(root, kind("seeds"), problems)
     seeds = [load_seed(p, problems, cache) for p in _counted(seed_paths, progress)]
-    metadata_path = root / "content" / "metadata.csv"
+    metadata_path = root / kind("metadata").path
     rows = load_metadata(metadata_path, problems) if metadata_path.is_file() else {}
     _check_rows_have_files(rows, {p.name for p in seed_paths}, metadata_path, problems)
     seeds = _apply_metadata([s for s in seeds if s], rows, problems)
-    curated = [load_markdown_article(p, problems) for p in source_files(root, "content/articles", ".md", problems)]
-    pages = [load_page(p, problems) for p in source_files(root, "content/pages", ".md", problems)]
+    curated = [load_markdown_article(p, problems) for p in source_files(root, kind("articles"), problems)]
+    pages = [load_page(p, problems) for p in source_files(root, kind("pages"), problems)]
     articles = _unique(seeds + [a for a in curated if a], problems)
     _warn_of_colliding_names([(a.id, a.origin) for a in articles], "page", problems)
     _warn_of_colliding_names([(p.slug, p.origin) for p in pages if p], "page", problems)
     _warn_of_colliding_sources(articles, rows, metadata_path, problems)
-    entities_path = root / "content" / "entities.toml"
+    entities_path = root / kind("entities").path
     entities = load_entities(entities_path, problems) if entities_path.is_file() else ()
-    tags_path = root / "content" / "tags.toml"
+    tags_path = root / kind("tags").path
     tags = load_tags(tags_path, problems) if tags_path.is_file() else ()
     if problems.errors:
         raise BuildError(problems.errors)
@@ -102,7 +101,8 @@ def _counted(paths, progress):
 def _check_rows_have_files(rows: dict[str, MetadataRow], names: set[str], path: Path, problems: Problems) -> None:
     for name, row in rows.items():
         if name not in names:
-            problems.error(path, row.line, f"a row for '{name}', which is not in seeds/", "remove the row, or add the file to seeds/ (names must match exactly)")
+            seeds = kind("seeds").path
+            problems.error(path, row.line, f"a row for '{name}', which is not in {seeds}/", f"remove the row, or add the file to {seeds}/ (names must match exactly)")
 
 
 def _apply_metadata(seeds: list[Article], rows: dict[str, MetadataRow], problems: Problems) -> list[Article]:
@@ -111,7 +111,7 @@ def _apply_metadata(seeds: list[Article], rows: dict[str, MetadataRow], problems
         row = rows.get(seed.origin.name)
         if row is None:
             if rows:
-                problems.warn(seed.origin, None, "no row in content/metadata.csv: the article has no date or source", "add a row for it")
+                problems.warn(seed.origin, None, f"no row in {kind('metadata').path}: the article has no date or source", "add a row for it")
             result.append(seed)
             continue
         result.append(replace(seed, title=row.title or seed.title, date=row.date, source=row.source, url=row.url, author=row.author, tags=row.tags))

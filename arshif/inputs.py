@@ -1,0 +1,102 @@
+"""The kinds of input an archive folder holds: the one list that the loader, the input hash,
+the watcher (serve) and the guards on the output and snapshot folders all read.
+
+Pure data and path arithmetic: it imports nothing of arshif's, so every step may read it.
+A new kind of input is added here, and each of them sees it (tests/test_inputs.py holds them to it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+
+@dataclass(frozen=True)
+class InputKind:
+    name: str
+    path: str  # relative to the archive folder, with '/'
+    is_folder: bool
+    suffix: str  # of the files read in a folder ("" for any file); "" for a single file
+    purpose: str
+    read_by: str  # the step that reads it: load, config or render
+    # whether what lies through a link out of the archive is input (seeds kept elsewhere);
+    # if not, the build refuses to read through such a link, and the input files leave it out
+    links_out: bool = True
+
+    @property
+    def top(self) -> str:
+        """The archive's top-level name this kind lives under: 'content' for content/articles."""
+        return PurePosixPath(self.path).parts[0]
+
+    @property
+    def at_top(self) -> bool:
+        """A single file in the archive folder itself (archive.toml), not in a source folder."""
+        return not self.is_folder and "/" not in self.path
+
+
+INPUT_KINDS: tuple[InputKind, ...] = (
+    InputKind("settings", "archive.toml", False, "", "the archive's settings: title, base URL, sources, links", "config"),
+    InputKind("seeds", "seeds", True, ".txt", "raw articles: the headline on line 1, then a paragraph a line", "load"),
+    InputKind("articles", "content/articles", True, ".md", "curated articles: front matter, then Markdown", "load"),
+    InputKind("pages", "content/pages", True, ".md", "standalone pages, linked from every page's navigation", "load"),
+    InputKind("metadata", "content/metadata.csv", False, "", "the seeds' source, date, URL, author and tags: a row a file", "load"),
+    InputKind("entities", "content/entities.toml", False, "", "people, organisations and places, with their aliases", "load"),
+    InputKind("tags", "content/tags.toml", False, "", "tags, and the words that give an article each", "load"),
+    InputKind("templates", "templates", True, "", "the archive's own templates and static files, over the default theme's", "render",
+              links_out=False),
+)
+
+NEVER_INPUT = frozenset({"__pycache__"})  # Python's, written into a theme that is also a package; no build reads it
+
+
+def kind(name: str) -> InputKind:
+    """The registry's entry of that name (read at each call, so a test may change the list)."""
+    for found in INPUT_KINDS:
+        if found.name == name:
+            return found
+    raise KeyError(name)
+
+
+def source_folder_names() -> list[str]:
+    """The archive's top-level folders that hold inputs, in the registry's order: seeds, content, templates."""
+    return list(dict.fromkeys(k.top for k in INPUT_KINDS if not k.at_top))
+
+
+def source_folders(root: Path) -> list[Path]:
+    """The folders a build reads from (whether or not they exist): an output or snapshot folder
+    must never be, hold or lie inside one."""
+    return [root / name for name in source_folder_names()]
+
+
+def listed(names: list[str]) -> str:
+    """'a/, b/ and c/': names for a message."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def input_files(root: Path) -> list[Path]:
+    """Every file the archive's inputs are made of, in one stable order (the path relative to the
+    archive, compared part by part): what the input hash covers and what serve watches.
+
+    That is each top-level input file that exists, and every file under the source folders:
+    more than the loader reads (a stray content/notes.txt is in), as a hash that covers too
+    much only changes needlessly, and one that covers too little misses a change. Left out:
+    Python's __pycache__, and what lies through a link out of the archive in a folder whose
+    kinds refuse such links (templates/: the build never reads it)."""
+    files = [root / k.path for k in INPUT_KINDS if k.at_top and (root / k.path).is_file()]
+    real_root = os.path.realpath(root)
+    found = []
+    for name in source_folder_names():
+        folder = root / name
+        links_out = any(k.links_out for k in INPUT_KINDS if k.top == name)
+        if not folder.is_dir() or (not links_out and not _inside(folder, real_root)):
+            continue  # a folder linked out of the archive is not walked: it may be the whole disk
+        for path in folder.rglob("*"):
+            if path.is_file() and NEVER_INPUT.isdisjoint(path.relative_to(root).parts) and (links_out or _inside(path, real_root)):
+                found.append(path)
+    return files + sorted(found, key=lambda path: path.relative_to(root).parts)
+
+
+def _inside(path: Path, real_root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip("/") + "/")
