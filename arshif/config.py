@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problems
+from . import inputs
 from .text import FORBIDDEN, clean_line
 
 DIGIT_STYLES = ("arabic", "latin")
@@ -56,7 +57,7 @@ _SCHEMA = {
 
 
 def load_settings(archive_dir: Path, problems: Problems) -> Settings:
-    path = archive_dir / "archive.toml"
+    path = archive_dir / inputs.kind("settings").path
     default_id = _slug(archive_dir.resolve().name) or "archive"
     if not path.is_file():
         return Settings(id=default_id)

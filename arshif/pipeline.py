@@ -16,7 +16,7 @@ from .enrich.related import with_related
 from .enrich.tags import tag_articles
 from .enrich.suggest import as_toml, suggest_entities
 from .errors import BuildError, Problems, fail
-from .inputs import listed, source_folder_names, source_folders
+from .inputs import kind, listed, source_folder_names, source_folders
 from .load import load_archive
 from .model import Archive
 from .progress import Progress
@@ -57,7 +57,7 @@ def source_date_epoch() -> int | None:
 
 def template_dirs(root: Path) -> list[Path]:
     """The archive's own templates first, so it can override any of the defaults."""
-    own = root / "templates"
+    own = root / kind("templates").path
     return [own, DEFAULT_TEMPLATES] if own.is_dir() and own.resolve() != DEFAULT_TEMPLATES else [DEFAULT_TEMPLATES]
 
 

@@ -1,6 +1,7 @@
 """Data flows one way: each module imports only the steps below it."""
 
 import ast
+import re
 from pathlib import Path
 
 import arshif
@@ -13,7 +14,7 @@ ALLOWED = {
     "text": set(),
     "cache": set(),
     "inputs": set(),
-    "config": {"errors", "text"},
+    "config": {"errors", "inputs", "text"},
     "model": {"config"},
     "dates": {"text"},
     "charts": set(),
@@ -57,3 +58,13 @@ def test_imports_follow_the_flow():
         name = path.parent.name if path.parent.name in PACKAGES else path.stem
         extra = imported_modules(path) - ALLOWED[name]
         assert not extra, f"{path.relative_to(PACKAGE)} imports {extra}"
+
+
+def test_the_readme_layout_names_every_module():
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    for path in PACKAGE.rglob("*.py"):
+        if "starter" in path.parts or "theme" in path.parts:
+            continue
+        name = f"{path.parent.name}/" if path.name == "__init__.py" and path.parent != PACKAGE else path.name
+        assert re.search(rf"(?<![\w/]){re.escape(name)}", layout), f"README's Layout omits {path.relative_to(PACKAGE)}"
