@@ -41,7 +41,7 @@ class BuildCache:
         self.new_mentions: dict[str, tuple] = {}
 
     @classmethod
-    def load(cls, out: Path) -> "BuildCache":
+    def load(cls, out: Path) -> BuildCache:
         try:
             data = marshal.loads(cache_path(out).read_bytes())
             if data.get("version") != code_version():

@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem, Problems
-from .pipeline import REPO_ROOT, check as check_sources
+from .pipeline import REPO_ROOT
+from .pipeline import check as check_sources
 
 VNU_JAR = REPO_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 
 from arshif import __version__
+
 from .errors import BuildError, printable
 from .pipeline import suggest
 from .progress import Progress

@@ -7,8 +7,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problems
 from . import inputs
+from .errors import Problems
 from .text import FORBIDDEN, clean_line
 
 DIGIT_STYLES = ("arabic", "latin")

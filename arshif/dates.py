@@ -7,7 +7,7 @@ locale: these machines have no ar_* locales, and output must not depend on the h
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from hijridate import Gregorian
 
@@ -23,12 +23,12 @@ HIJRI_MONTHS = (
     "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
 )
 
-@lru_cache(maxsize=None)
+@cache
 def gregorian_text(day: date, style: str) -> str:
     return f"{digits(day.day, style)} {GREGORIAN_MONTHS[day.month - 1]} {digits(day.year, style)}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def hijri_text(day: date, style: str) -> str:
     """'١ ربيع الآخر ١٤٤٤ هـ', or "" outside the Umm al-Qura tables (1924-2077)."""
     try:

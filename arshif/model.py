@@ -20,7 +20,6 @@ from urllib.parse import quote
 
 from .config import Settings
 
-
 ENTITY_TYPES = ("person", "organization", "place", "event", "other")
 HEADLINE = -1  # block number of a mention in the headline; paragraphs count from 0
 
@@ -108,7 +107,7 @@ class Article:
     markdown: str = ""  # a Markdown article's source, re-rendered when its mentions are linked
     digest: str = ""  # hash of the source file's text: says whether the article changed
     mentions: tuple[Mention, ...] = ()  # set by the entity step
-    tag_ids: tuple[str, ...] = ()  # set by the tag step: the curators' tags and the rules' 
+    tag_ids: tuple[str, ...] = ()  # set by the tag step: the curators' tags and the rules'
     related: tuple[str, ...] = ()  # ids of related articles, best first
 
     @property

@@ -7,14 +7,14 @@ import json
 import os
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .cache import BuildCache
 from .enrich.entities import link_entities, lint_entities
 from .enrich.related import with_related
-from .enrich.tags import tag_articles
 from .enrich.suggest import as_toml, suggest_entities
+from .enrich.tags import tag_articles
 from .errors import BuildError, Problems, fail
 from .inputs import kind, listed, source_folder_names, source_folders
 from .load import load_archive
@@ -31,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent  # the checkout, when arshif 
 # (arshif/theme links to it), so a wheel ships it and an installed arshif finds it; it holds
 # the vendored webfont and lunr.js (see templates/VENDORED.md): a build needs Python only.
 DEFAULT_TEMPLATES = Path(str(importlib.resources.files("arshif.theme"))).resolve()
-LAST_EPOCH = int(datetime(2107, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())  # zip's dates end there
+LAST_EPOCH = int(datetime(2107, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())  # zip's dates end there
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ def snapshot(root: Path, out: Path, dest: Path, progress: Progress | None = None
     data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     epoch = source_date_epoch()
     if epoch is None:
-        epoch = int(datetime.fromisoformat(data["date"]).replace(tzinfo=timezone.utc).timestamp())
+        epoch = int(datetime.fromisoformat(data["date"]).replace(tzinfo=UTC).timestamp())
     try:
         return result, write_snapshot(out, dest, f"arshif-{data['archive']}-{data['date']}", epoch)
     except OSError as exc:  # a full disk, a read-only folder: write_snapshot left the previous archives as they were
@@ -179,12 +179,12 @@ def suggest(root: Path, min_count: int, limit: int) -> str:
 def _updated(archive: Archive, epoch: int | None) -> datetime:
     """The feed's time stamp: SOURCE_DATE_EPOCH, else the newest article's day; never the clock."""
     if epoch is not None:
-        return datetime.fromtimestamp(epoch, timezone.utc)
+        return datetime.fromtimestamp(epoch, UTC)
     dated = [a.date for a in archive.articles if a.date]
     if dated:
         newest = max(dated)
-        return datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc)
-    return datetime(1970, 1, 1, tzinfo=timezone.utc)
+        return datetime(newest.year, newest.month, newest.day, tzinfo=UTC)
+    return datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def asset_files(dirs: list[Path], root: Path, problems: Problems) -> dict[str, Path]:

@@ -20,10 +20,11 @@ import struct
 import tarfile
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 from arshif import __version__
 
@@ -99,7 +100,7 @@ def write_snapshot(site: Path, dest: Path, name: str, epoch: int) -> list[Path]:
     written: list[tuple[Path, Path]] = []
     try:
         for target, pack in targets.items():
-            written.append((_write_temporary(target, lambda handle: pack(handle, name, entries, epoch)), target))
+            written.append((_write_temporary(target, lambda handle, pack=pack: pack(handle, name, entries, epoch)), target))
         for temporary, target in written:
             os.replace(temporary, target)
     except BaseException:
@@ -110,7 +111,7 @@ def write_snapshot(site: Path, dest: Path, name: str, epoch: int) -> list[Path]:
 
 
 def _pack_zip(handle, name: str, entries: list[tuple[str, Path | bytes]], epoch: int) -> None:
-    stamp = datetime.fromtimestamp(max(epoch, 315532800), timezone.utc)  # zip cannot hold times before 1980
+    stamp = datetime.fromtimestamp(max(epoch, 315532800), UTC)  # zip cannot hold times before 1980
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
         for rel, source in entries:
             info = zipfile.ZipInfo(f"{name}/{rel}", date_time=stamp.timetuple()[:6])

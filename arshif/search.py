@@ -28,13 +28,13 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterator
 
-from .dates import count_articles, digits, gregorian_text
 from . import postings
 from .cache import page_key
+from .dates import count_articles, digits, gregorian_text
 from .model import SEARCH_MANIFEST_PATH, SEARCH_PATH, Archive, Article, asset_path, entity_path, relative_url, tag_path
 from .postings import FORM_BITS, WEIGHT_SCALE, Words, js_order, read_words
 from .text import COMMON_WORDS, base_form, form_of, from_lexicon_code, lexicon_code, reading_groups, shorten, text_core_for_js, tokens
@@ -230,9 +230,9 @@ def search_files(archive: Archive) -> Iterator[tuple[str, str]]:
     words, analyser = analyse(docs)
     index = build_index(docs, analyser, words)
     firsts, parts = _parts(index, analyser)
-    for number, (lexicon, postings) in enumerate(parts):
-        yield f"search/t/{number}.js", _script("part", number, {"x": lexicon, "p": postings})
-        positions = {term: index.positions[term] for term in postings if term in index.positions}
+    for number, (lexicon, part_postings) in enumerate(parts):
+        yield f"search/t/{number}.js", _script("part", number, {"x": lexicon, "p": part_postings})
+        positions = {term: index.positions[term] for term in part_postings if term in index.positions}
         yield f"search/p/{number}.js", _script("positions", number, positions)
     for doc in docs:  # one file each: a page of results loads ten of them
         yield f"search/x/{doc.ref}.js", _script("text", doc.ref, doc.snippet_text())

@@ -15,8 +15,8 @@ import multiprocessing
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .errors import BuildError, fail
 from .inputs import listed, source_folder_names
@@ -58,7 +58,7 @@ class SiteWriter:
         self._dirs: set[Path] = set()
         self._lock_file = None
 
-    def __enter__(self) -> "SiteWriter":
+    def __enter__(self) -> SiteWriter:
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             self._lock()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import SEED_TEXT, write_archive
+from htmlcheck import broken_links, parse_page
 
 from arshif.errors import BuildError, Problems
 from arshif.load import load_archive
 from arshif.pipeline import build
-from conftest import SEED_TEXT, write_archive
-from htmlcheck import broken_links, parse_page
 
 
 def test_utf16_is_read_with_a_warning(tmp_path):

@@ -8,7 +8,6 @@ import os
 import threading
 
 import pytest
-
 from conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
@@ -139,8 +138,9 @@ def test_linked_mention_with_a_clitic_stays_joined_and_navigates(page, repo_site
 
 def test_hostile_text_never_runs(page, tmp_path):
     """Markup in articles, metadata and Markdown is shown as text; nothing runs, even when clicked."""
-    from arshif.pipeline import build
     from conftest import write_archive
+
+    from arshif.pipeline import build
 
     attacks = ['<script>window.__pwned=1</script>', '"><img src=x onerror="window.__pwned=2">', "<svg onload=window.__pwned=3>"]
     root = write_archive(

@@ -8,12 +8,12 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from conftest import write_archive
+from htmlcheck import broken_links, parse_page, svg_links
 
 from arshif.errors import BuildError
 from arshif.pipeline import build
 from arshif.write import MARKER
-from conftest import SEED_TEXT, write_archive
-from htmlcheck import broken_links, parse_page, svg_links
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

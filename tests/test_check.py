@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SEED_TEXT, write_archive
 
 from arshif.check import check_archive
 from arshif.pipeline import REPO_ROOT, build
-from conftest import SEED_TEXT, write_archive
 
 
 def run(*args):

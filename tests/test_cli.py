@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from arshif.pipeline import REPO_ROOT
 from conftest import SEED_TEXT, write_archive
+
+from arshif.pipeline import REPO_ROOT
 
 
 def run(*args, cwd=None):

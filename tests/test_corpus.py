@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 
-from arshif.load.files import split_lines
-from arshif.text import clean_line
 from conftest import CORPUS
 from htmlcheck import broken_links, parse_page
+
+from arshif.load.files import split_lines
+from arshif.text import clean_line
 
 
 def test_every_article_has_its_page(corpus_site):

@@ -7,12 +7,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import SEED_TEXT, write_archive
 
 from arshif.cli import main
 from arshif.errors import BuildError
 from arshif.load.markdown_files import render_markdown
 from arshif.pipeline import build
-from conftest import SEED_TEXT, write_archive
 
 SECONDS_PER_INPUT = 5  # a bound on what one article may cost, not a benchmark
 SIZE = 100_000

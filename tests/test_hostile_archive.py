@@ -12,13 +12,13 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import SEED_TEXT, write_archive
 
 import arshif.write
 from arshif.check import check_archive
 from arshif.cli import main
 from arshif.errors import BuildError
 from arshif.pipeline import REPO_ROOT, build
-from conftest import SEED_TEXT, write_archive
 
 ARTICLE = "---\ntitle: مقال\ndate: 2015-08-02\n---\n"
 
@@ -177,8 +177,8 @@ def test_a_static_folder_that_links_outside_the_archive_is_skipped(tmp_path):
 # -- 11. raw HTML in Markdown ----------------------------------------------------
 
 def body_of(tmp_path, markdown: str) -> str:
-    from arshif.load import load_archive
     from arshif.errors import Problems
+    from arshif.load import load_archive
 
     root = write_archive(tmp_path / "md", articles={"a.md": ARTICLE + markdown})
     return load_archive(root, Problems()).articles[0].body_html

@@ -6,10 +6,11 @@ import os
 import subprocess
 import sys
 
-from arshif.cache import cache_path
-from arshif.pipeline import REPO_ROOT, build
 from conftest import write_archive
 from test_build import site_digest
+
+from arshif.cache import cache_path
+from arshif.pipeline import REPO_ROOT, build
 
 
 def make_archive(root):

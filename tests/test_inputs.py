@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import SEED_TEXT, write_archive
 
 from arshif import inputs
 from arshif.errors import BuildError, Problems
@@ -20,7 +21,6 @@ from arshif.load import load_archive
 from arshif.pipeline import build, snapshot
 from arshif.publish import input_hash
 from arshif.serve import source_state
-from conftest import SEED_TEXT, write_archive
 
 NOTES = InputKind("notes", "notes", True, ".txt", "a kind added by a test", "load")
 EXTRA = InputKind("extra", "extra.toml", False, "", "a top-level file added by a test", "config")

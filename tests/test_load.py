@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import SEED_TEXT, write_archive
 
 from arshif.errors import BuildError, Problems
 from arshif.load import load_archive
 from arshif.load.seeds import load_seed
-from conftest import SEED_TEXT, write_archive
 
 
 def load(root):

@@ -10,10 +10,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from test_browser import browser, page  # noqa: F401  (the Chromium fixtures)
 
 from arshif import __version__
 from arshif.pipeline import DEFAULT_TEMPLATES, REPO_ROOT
-from test_browser import browser, page  # noqa: F401  (the Chromium fixtures)
 
 VENDORED = {  # file of the theme -> the npm package's file it copies
     "static/lunr.min.js": "lunr/lunr.min.js",

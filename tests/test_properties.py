@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,8 +11,6 @@ from hypothesis import strategies as st
 from arshif.enrich.matcher import Matcher
 from arshif.errors import BuildError, Problems
 from arshif.load import load_archive
-from collections import Counter
-
 from arshif.text import base_form, clean_line, fold, from_lexicon_code, lexicon_code, normalise, readings, tokens
 
 ARABIC = "".join(chr(c) for c in range(0x0600, 0x0700))

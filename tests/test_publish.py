@@ -9,11 +9,11 @@ import sys
 import tarfile
 
 import pytest
+from conftest import write_archive
+from test_browser import browser  # noqa: F401  (the Chromium fixture)
 
 from arshif.pipeline import REPO_ROOT, snapshot
 from arshif.publish import diff, verify
-from conftest import write_archive
-from test_browser import browser  # noqa: F401  (the Chromium fixture)
 
 
 def archive_with(root, articles: dict[str, str]):

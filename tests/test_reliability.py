@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from test_build import site_digest
 
 from arshif.pipeline import REPO_ROOT
-from test_build import site_digest
 
 BUILD_PY = str(REPO_ROOT / "build.py")
 

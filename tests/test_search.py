@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEED_TEXT, write_archive
 
 from arshif.pipeline import REPO_ROOT, build
 from arshif.postings import CONTINUE, FORM_BITS, TERMINAL, _varint, js_order, varints
 from arshif.text import form_of, normalise, readings, tokens
-
-from conftest import SEED_TEXT, write_archive
 
 VECTORS = Path(__file__).parent / "data" / "search_vectors.json"
 # Each pair: words the analyser must keep apart on the corpus (a name and a word it is not).

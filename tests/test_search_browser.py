@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import bisect
 import functools
-import json
 import http.server
+import json
 import shutil
 import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from conftest import CORPUS
 from test_browser import browser, page  # noqa: F401  (the Chromium fixtures)
+
 from arshif.text import form_of, normalise, readings, tokens
 
 pytestmark = pytest.mark.browser
@@ -37,12 +37,12 @@ def open_search(tab, url: str, query: str, **params) -> dict:
     return tab.evaluate("window.arshifSearch.last()")
 
 
-def links(page) -> list[str]:
-    return page.eval_on_selector_all("#search-results h2 a", "links => links.map(a => a.getAttribute('href'))")
+def links(tab) -> list[str]:
+    return tab.eval_on_selector_all("#search-results h2 a", "links => links.map(a => a.getAttribute('href'))")
 
 
-def status(page) -> str:
-    return page.locator("#search-status").inner_text()
+def status(tab) -> str:
+    return tab.locator("#search-status").inner_text()
 
 
 class Served:
@@ -235,6 +235,7 @@ HOSTILE_SEEDS = {
 @pytest.fixture
 def odd_site(tmp_path):
     from conftest import write_archive
+
     from arshif.pipeline import build
 
     root = write_archive(tmp_path / "archive", seeds=HOSTILE_SEEDS)
@@ -271,6 +272,7 @@ def test_damaged_or_missing_files_are_named(page, odd_site):  # noqa: F811
 
 def test_an_archive_of_common_words_only_has_nothing_to_find(page, tmp_path):  # noqa: F811
     from conftest import write_archive
+
     from arshif.pipeline import build
 
     root = write_archive(tmp_path / "archive", seeds={"a.txt": "في من على\nهذا هو في من على إلى عن مع ثم أو.\n"})

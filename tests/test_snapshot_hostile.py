@@ -25,11 +25,11 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import write_archive
 
 from arshif import cli, publish
 from arshif.pipeline import REPO_ROOT, snapshot
 from arshif.publish import MANIFEST, SUMS, verify
-from conftest import write_archive
 
 SEEDS = {"a.txt": "خبر أول\nنص المقال الأول.\n", "b.txt": "خبر ثان\nنص المقال الثاني.\n",
          "c.txt": "خبر ثالث\nنص المقال الثالث.\n"}

@@ -13,9 +13,9 @@ from ..errors import Problems
 from ..model import Article, Page, Paragraph
 from ..text import FORBIDDEN, clean_line, shorten
 from .files import read_text
+from .frontmatter import FrontMatter, split_front_matter
 from .markdown_cost import excess
 from .sanitize import as_xml, sanitize
-from .frontmatter import FrontMatter, split_front_matter
 from .values import parse_date, parse_tags, safe_url
 
 ARTICLE_FIELDS = ("title", "date", "source", "url", "author", "tags", "summary")

@@ -3,7 +3,7 @@ articles and its neighbours in date order."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..cache import page_key
 from ..model import HEADLINE, Article, entity_path

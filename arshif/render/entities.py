@@ -4,7 +4,7 @@ that names it), the entities named beside it, and a timeline of its mentions."""
 from __future__ import annotations
 
 import functools
-from typing import Iterator
+from collections.abc import Iterator
 
 from .. import model
 from ..cache import page_key

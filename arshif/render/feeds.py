@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import uuid
-from datetime import date, datetime, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 
 from .. import model
 from ..model import relative_url
@@ -60,4 +60,4 @@ def _timestamp(day: date) -> str:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -4,11 +4,11 @@ interface strings, the digest every page's key starts from, and pagination."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .. import model
 from ..cache import page_key

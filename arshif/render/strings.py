@@ -25,7 +25,7 @@ class Strings:
     table: dict[str, str]  # "section.name" -> text
 
     @classmethod
-    def load(cls, template_dirs: list[Path], archive_root: Path) -> "Strings":
+    def load(cls, template_dirs: list[Path], archive_root: Path) -> Strings:
         """The default theme's strings (the last template folder), then each override in turn."""
         *own, default = template_dirs
         table = _read(default / FILE_NAME)
