@@ -31,6 +31,9 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 extras=""
 [ "$for_tests" = 1 ] && extras="[test]"
+# The build's dependencies at the versions and hashes of requirements.lock, as the publishing
+# workflow installs them: a snapshot built here is built with what CI builds it with.
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
 
 # node_modules (the tests' checkers) is reinstalled only when the lockfile changed since the last install.
