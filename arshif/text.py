@@ -187,6 +187,11 @@ def token_spans(folded: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group().replace(IGNORED, "")) for m in WORD.finditer(folded)]
 
 
+def written_words(text: str) -> list[str]:
+    """Each word of a text as it is written, marks and hamza kept: the words `tokens` normalises."""
+    return [text[start:end] for start, end, _ in token_spans(fold(text))]
+
+
 # -- clitics and suffixes: the one place that holds them ------------------------
 #
 # Proclitics that may stand before a word: the conjunctions و ف, then the prepositions
@@ -202,6 +207,13 @@ PREPOSITIONS = "بكل"
 PREPOSITIONS_BEFORE_ANY_WORD = "بل"
 ARTICLE = "ال"
 MIN_BASE = 3  # letters that must remain: ولي, الله, بحر are never cut
+# Letters that must follow ال for it to be read as the article before a proclitic: الحج is
+# ال + حج, so ل joins it as لل (للحج); الم (ألم) is a word. Two letters are too few to
+# stand without the article (حج، لحج are other words), so a tag rule keeps it on them.
+ARTICLE_MIN_REST = 2
+# An alef written with hamza or madda begins the word itself, never the article: ألمانيا,
+# إلغاء, آلية fold to المانيا, الغاء, اليه, but ل joins them as لألمانيا (folded لالمانيا).
+HAMZA_ALEFS = "أإآ"
 PROCLITICS = ("وب", "وك", "ول", "فب", "فك", "فل", "و", "ف", "ب", "ك", "ل")
 # ل before the article drops the article's alef: ل + الكرملين is written للكرملين. The one
 # rule for it: with_article_after writes it, article_after_lam reads it back.
@@ -229,15 +241,28 @@ def proclitic_forms(word: str, has_article: bool) -> set[str]:
     return {prefix + word for prefix in PROCLITICS}
 
 
-def clitic_forms(word: str) -> set[str]:
-    """The normalised forms a name's first word takes after a proclitic:
-    روسيا -> وروسيا، لروسيا، وبروسيا...; الكرملين -> والكرملين، بالكرملين، للكرملين، وللكرملين."""
-    return proclitic_forms(word, word.startswith(ARTICLE) and len(word) > 3)
+def has_article(written: str) -> bool:
+    """Is the ال a word starts with the article? Yes for a bare ال before ARTICLE_MIN_REST
+    letters or more (الكرملين، الحج); no where its alef carries a hamza or madda (ألمانيا،
+    إلغاء), which only the spelling as written shows: normalised, both start with ال."""
+    word = normalise(written)
+    if not word.startswith(ARTICLE) or len(word) - len(ARTICLE) < ARTICLE_MIN_REST:
+        return False
+    first = next(ch for ch, folded in zip(written, fold(written)) if folded != IGNORED)
+    return unicodedata.normalize("NFKC", first) not in HAMZA_ALEFS  # NFKC: a presentation form (ﺃ) too
+
+
+def clitic_forms(written: str) -> set[str]:
+    """The normalised forms a name's first word, as written, takes after a proclitic:
+    روسيا -> وروسيا، لروسيا، وبروسيا...; الكرملين -> والكرملين، بالكرملين، للكرملين، وللكرملين;
+    ألمانيا -> والمانيا، بالمانيا، لالمانيا (لألمانيا)."""
+    return proclitic_forms(normalise(written), has_article(written))
 
 
 def split_article(word: str) -> tuple[str, str]:
     """(ARTICLE, the rest) for a word that starts with the article and keeps MIN_BASE letters
-    without it (الكرملين -> ال + كرملين; الله, البر stay whole); ("", word) otherwise."""
+    without it (الكرملين -> ال + كرملين; الله, البر stay whole); ("", word) otherwise. The search
+    analyser's cut, made on normalised words; tags and entities read a written word with has_article."""
     if word.startswith(ARTICLE) and len(word) - len(ARTICLE) >= MIN_BASE:
         return ARTICLE, word[len(ARTICLE):]
     return "", word
@@ -340,7 +365,7 @@ def _strip_preposition(word: str, counts) -> str:
 def preposition_rests(word: str) -> list[str]:
     """What may remain after a preposition: لل+X is ل + الX; ك only before the article."""
     after_lam = article_after_lam(word)
-    if after_lam and len(after_lam) - len(ARTICLE) >= 2:
+    if after_lam and len(after_lam) - len(ARTICLE) >= ARTICLE_MIN_REST:
         return [after_lam, word[1:]]  # ل + الكرملين (للحج: ل + الحج), or ل + لبنان
     if word[:1] in PREPOSITIONS_BEFORE_ANY_WORD and not word.startswith(ARTICLE) and len(word) - 1 >= MIN_BASE:
         return [word[1:]]

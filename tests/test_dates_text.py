@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from arshif.dates import count_articles, gregorian_text, hijri_text, month_text  # count_articles: still importable from dates
 from arshif import text
+from arshif.dates import count_articles, gregorian_text, hijri_text, month_text  # count_articles: still importable from dates
 from arshif.model import relative_url
 from arshif.text import CountedNoun, clean_line, count_times, counted, shorten
 

@@ -7,6 +7,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, write_archive
+from htmlcheck import broken_links, parse_page
 
 from arshif.enrich.entities import entity_matcher, lint_entities
 from arshif.enrich.matcher import Matcher
@@ -14,8 +16,6 @@ from arshif.errors import BuildError, Problems
 from arshif.load import load_archive
 from arshif.load.entities import load_entities
 from arshif.pipeline import REPO_ROOT, build
-from conftest import CORPUS, write_archive
-from htmlcheck import broken_links, parse_page
 
 GOLD = Path(__file__).parent / "data" / "entity_gold.toml"
 
@@ -58,6 +58,21 @@ def test_proclitics_before_a_name_with_the_article(matcher, written):
 def test_a_name_listed_without_the_article_does_not_take_it(matcher):
     assert found(matcher, "البوتين والروسيا") == []
     assert found(matcher, "لالكرملين") == []
+
+
+@pytest.mark.parametrize("written", ["لألمانيا", "ولألمانيا", "فلألمانيا", "بألمانيا", "وألمانيا", "لالمانيا"])
+def test_a_name_whose_alef_has_hamza_takes_proclitics_as_a_plain_word(written):
+    """ألمانيا folds to المانيا, but its ال is no article: ل joins it as لألمانيا (folded لالمانيا), never لل."""
+    germany = Matcher([("ألمانيا", "germany", False)])
+    assert found(germany, f"زار الوفد {written} أمس") == [(written, "germany")]
+    assert found(germany, "زار الوفد للمانيا أمس") == []
+
+
+def test_a_name_with_a_bare_alef_keeps_the_article_reading():
+    """Written without hamza, ال is read as the article, as before: الحج -> للحج (not لالحج)."""
+    hajj = Matcher([("الحج", "hajj", False)])
+    assert found(hajj, "استعدادا للحج وللحج") == [("للحج", "hajj"), ("وللحج", "hajj")]
+    assert found(hajj, "قال لالحج") == []
 
 
 @pytest.mark.parametrize("variant", [

@@ -7,6 +7,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from conftest import CORPUS, write_archive
+from htmlcheck import broken_links
 
 from arshif.enrich.matcher import Matcher
 from arshif.enrich.tags import rule_tags, tag_matcher, word_forms
@@ -16,8 +18,6 @@ from arshif.load.tags import load_tags
 from arshif.model import Article, Paragraph, Tag
 from arshif.pipeline import REPO_ROOT, build
 from arshif.text import article_after_lam, clitic_forms, preposition_rests, with_article_after
-from conftest import CORPUS, write_archive
-from htmlcheck import broken_links
 
 # rule -> (written forms it must match, words it must not match)
 FORMS = {
@@ -58,10 +58,26 @@ def test_lam_before_the_article_is_one_rule():
     assert [m.entity for m in tags.find("قال لالكرملين أمس")] == []  # ل never keeps the article's alef
 
 
-@pytest.mark.xfail(strict=True, reason="a rule whose ال leaves two letters (الحج) keeps ال as part of its stem, so the tag "
-                   "misses للحج, which entities and search read as ل + الحج (and matches لالحج instead)")
 def test_lam_before_a_short_word_with_the_article():
+    """الحج is ال + حج, as entities and search read it: ل joins it as لل (للحج). The article
+    stays on every form: لالحج is no word, and the two letters left (حج، لحج) are other words."""
     assert clitic_forms("الحج") <= word_forms("الحج")
+    hajj = tag_matcher((Tag("hajj", "الحج", match=("الحج",)),))
+    for written in ("للحج", "وللحج", "فللحج", "بالحج", "والحج", "كالحج", "الحج"):
+        assert [m.entity for m in hajj.find(f"قال {written} أمس")] == ["hajj"], written
+    assert not {"لالحج", "والالحج", "حج", "لحج", "بحج"} & word_forms("الحج")
+    for written in ("لالحج", "حج", "لحج", "بحج", "وحج"):
+        assert [m.entity for m in hajj.find(f"قال {written} أمس")] == [], written
+
+
+@pytest.mark.parametrize("written", ["لألمانيا", "ولألمانيا", "بألمانيا", "وألمانيا", "ألمانيا", "لالمانيا"])
+def test_a_word_whose_alef_has_hamza_takes_no_article_reading(written):
+    """ألمانيا folds to المانيا, but its ال is no article: ل joins it as لألمانيا (folded لالمانيا),
+    and مانيا is not its stem."""
+    germany = tag_matcher((Tag("germany", "ألمانيا", match=("ألمانيا",)),))
+    assert [m.entity for m in germany.find(f"زار الوفد {written} أمس")] == ["germany"]
+    assert clitic_forms("ألمانيا") <= word_forms("ألمانيا")
+    assert not {"مانيا", "لمانيا", "بمانيا", "للمانيا"} & word_forms("ألمانيا")
 
 
 def article(title, *paragraphs):

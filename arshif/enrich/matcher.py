@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from itertools import accumulate
 
-from ..text import IGNORED, WORD, clitic_forms, fold, tokens
+from ..text import IGNORED, WORD, clitic_forms, fold, normalise, written_words
 
 _SPLIT = re.compile(f"({WORD.pattern})")
 # What may stand between the words of one name: spaces, quotes, hyphens. A name never
@@ -37,10 +37,13 @@ class Matcher:
         `clitics`, a first word is also found after a proclitic; without, the entries
         list every written form themselves."""
         self.trie: dict = {}
+        written_firsts: dict[str, set[str]] = {}  # an alias's first word -> its spellings (ألمانيا, المانيا)
         for alias, entity, adjective in entries:
-            words = alias if isinstance(alias, tuple) else tokens(alias)
-            if not words:
+            written = alias if isinstance(alias, tuple) else written_words(alias)
+            if not written:
                 continue
+            words = written if isinstance(alias, tuple) else tuple(map(normalise, written))
+            written_firsts.setdefault(words[0], set()).add(written[0])
             node = self.trie
             for word in words:
                 node = node.setdefault(word, {})
@@ -49,11 +52,13 @@ class Matcher:
                 node[END] = (AMBIGUOUS, False)
             else:
                 node[END] = (entity, adjective)
-        # written first word -> the alias first words it can stand for (itself, or after a proclitic)
+        # written first word -> the alias first words it can stand for (itself, or after a
+        # proclitic); the spelling as written tells a name's own ال (ألمانيا) from the article
         self.starts: dict[str, tuple[str, ...]] = {word: (word,) for word in self.trie}
-        for word in self.trie if clitics else ():
-            for form in clitic_forms(word):
-                self.starts[form] = self.starts.get(form, ()) + (word,)
+        for word, spellings in written_firsts.items() if clitics else ():
+            for form in set().union(*map(clitic_forms, spellings)):
+                if word not in self.starts.get(form, ()):
+                    self.starts[form] = self.starts.get(form, ()) + (word,)
 
     def find(self, text: str) -> list[Match]:
         folded = fold(text)

@@ -15,31 +15,43 @@ from dataclasses import replace
 
 from ..cache import BuildCache, page_key
 from ..model import HEADLINE, Archive, Article, Tag
-from ..text import ARTICLE, SUFFIXES, normalise, proclitic_forms, split_article, suffixed_forms, tokens
+from ..text import ARTICLE, MIN_BASE, SUFFIXES, has_article, normalise, proclitic_forms, suffixed_forms, written_words
 from .matcher import Matcher
 from .scan import matches_in, scan_articles
 
 
 def word_forms(word: str, suffixes: tuple[str, ...] = SUFFIXES) -> set[str]:
-    """Every normalised written form a rule word matches: with or without the article, after a proclitic."""
-    _, stem = split_article(normalise(word))
+    """Every normalised written form a rule word (as written) matches: with or without the
+    article, after a proclitic. Whether its ال is the article is text.has_article's call, as
+    for entities: الكرملين is ال + كرملين (للكرملين), ألمانيا is a word (لألمانيا). The article
+    stays on a rest too short to stand alone: الحج matches للحج, never حج or لالحج."""
+    stem, article = stem_of(word)
+    optional = not article or len(stem) >= MIN_BASE
     forms = set()
     for core in suffixed_forms(stem, suffixes):
-        forms |= {core, ARTICLE + core} | proclitic_forms(core, False) | proclitic_forms(ARTICLE + core, True)
+        forms |= {ARTICLE + core} | proclitic_forms(ARTICLE + core, True)
+        if optional:
+            forms |= {core} | proclitic_forms(core, False)
     return forms
+
+
+def stem_of(word: str) -> tuple[str, bool]:
+    """A rule word's normalised stem, without the article, and whether it had one."""
+    normalised = normalise(word)
+    article = has_article(word)
+    return (normalised[len(ARTICLE):] if article else normalised), article
 
 
 def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
     """Every form of a rule, as normalised words: the first word after a proclitic or the
     article, the last with its suffixes (and its article only if the rule writes it)."""
-    words = tokens(phrase)
+    words = written_words(phrase)
     if len(words) == 1:
         return [(form,) for form in sorted(word_forms(words[0]))]
     firsts = word_forms(words[0], suffixes=("",))
-    last = words[-1]
-    article, bare = split_article(last)
-    lasts = {article + c for c in suffixed_forms(bare)}
-    middle = tuple(words[1:-1])
+    bare, article = stem_of(words[-1])
+    lasts = {(ARTICLE if article else "") + c for c in suffixed_forms(bare)}
+    middle = tuple(map(normalise, words[1:-1]))
     return [(first, *middle, final) for first in sorted(firsts) for final in sorted(lasts)]
 
 
