@@ -19,7 +19,7 @@ from .errors import BuildError, Problems, fail
 from .inputs import kind, listed, source_folder_names, source_folders
 from .load import load_archive
 from .model import Archive
-from .progress import Progress
+from .progress import Progress, StepTimes
 from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapshot
 from .render import site_pages
 from .sandbox import links_outside
@@ -62,15 +62,20 @@ def template_dirs(root: Path) -> list[Path]:
 
 
 def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bool = True, strict: bool = False,
-          as_snapshot: bool = False) -> BuildResult:
+          as_snapshot: bool = False, times: StepTimes | None = None) -> BuildResult:
     """Build the archive folder `root` into `out`; raises BuildError on bad input."""
     started = time.perf_counter()
     progress = progress or Progress(False)
+    step = (times or StepTimes()).step
     epoch = source_date_epoch()
     check_output_folder(out, [root, REPO_ROOT / "arshif"], [*source_folders(root), DEFAULT_TEMPLATES])
     problems = Problems()
-    cache = BuildCache.load(out) if use_cache else BuildCache()
-    archive = enrich(load_archive(root, problems, progress, cache), problems, cache)
+    with step("cache (read)"):
+        cache = BuildCache.load(out) if use_cache else BuildCache()
+    with step("load"):
+        archive = load_archive(root, problems, progress, cache)
+    with step("enrich"):
+        archive = enrich(archive, problems, cache)
     assets = asset_files(template_dirs(root), root, problems)
     if strict:
         lint_entities(archive.entities, problems)
@@ -79,25 +84,32 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     snapshot_info = None
     if as_snapshot:  # only a snapshot shows its date and input hash on every page: a change anywhere changes them all
         snapshot_info = {"date": _updated(archive, epoch).date().isoformat(), "articles": len(archive.articles), "input_hash": input_hash(root)}
-    jobs = site_pages(archive, template_dirs(root), _updated(archive, epoch), snapshot_info)
+    with step("page keys"):
+        jobs = site_pages(archive, template_dirs(root), _updated(archive, epoch), snapshot_info)
     progress.start("writing", len(jobs))
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
-        _write_search(archive, writer, cache, reuse)
-        snapshot_date = _updated(archive, epoch).date().isoformat()
-        writer.write(MANIFEST, manifest_json(manifest(archive, root, snapshot_date)))
-        to_render = []
-        for path, key, render in jobs:
-            same_inputs = cache.unchanged(path, key)  # also records the key for the next build
-            if reuse and same_inputs and writer.reuse_previous(path):
-                progress.advance()
-            else:
-                to_render.append((path, render))
-        writer.write_rendered(to_render, progress)
-        _copy_assets(writer, assets)
-        writer.commit()
-        if use_cache:
-            cache.save(out, writer.previous_site_id())
+        with step("search"):
+            _write_search(archive, writer, cache, reuse)
+        with step("manifest"):
+            snapshot_date = _updated(archive, epoch).date().isoformat()
+            writer.write(MANIFEST, manifest_json(manifest(archive, root, snapshot_date)))
+        with step("reuse unchanged pages"):
+            to_render = []
+            for path, key, render in jobs:
+                same_inputs = cache.unchanged(path, key)  # also records the key for the next build
+                if reuse and same_inputs and writer.reuse_previous(path):
+                    progress.advance()
+                else:
+                    to_render.append((path, render))
+        with step("render and write"):
+            writer.write_rendered(to_render, progress)
+            _copy_assets(writer, assets)
+        with step("swap in"):
+            writer.commit()
+        with step("cache (write)"):
+            if use_cache:
+                cache.save(out, writer.previous_site_id())
     progress.finish()
     return BuildResult(len(archive.articles), len(jobs), time.perf_counter() - started, out, problems)
 

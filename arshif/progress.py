@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import time
 
 
 class Progress:
@@ -29,3 +31,27 @@ class Progress:
         if self.enabled and self._shown >= 0:
             self.stream.write("\r" + " " * 70 + "\r")
             self.stream.flush()
+
+
+class StepTimes:
+    """Wall time per step of a build, for `--profile`: where the time goes, measured in place."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._started = time.perf_counter()
+
+    @contextlib.contextmanager
+    def step(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+    def table(self) -> str:
+        total = time.perf_counter() - self._started
+        width = max(map(len, self.seconds), default=0)
+        lines = [f"  {name:<{width}}  {seconds:7.2f} s  {seconds / total:4.0%}" for name, seconds in self.seconds.items()]
+        rest = total - sum(self.seconds.values())
+        lines.append(f"  {'other':<{width}}  {rest:7.2f} s  {rest / total:4.0%}")
+        return "time per step:\n" + "\n".join(lines) + f"\n  {'total':<{width}}  {total:7.2f} s"
