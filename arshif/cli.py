@@ -44,6 +44,7 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
             command.add_argument("--dest", type=Path, help="where the archives go; default: ARCHIVE/snapshots")
         if name == "build":
             command.add_argument("--strict", action="store_true", help="treat warnings as errors: nothing is written")
+            command.add_argument("--profile", action="store_true", help="print the time each step of the build took")
         if name == "suggest-entities":
             command.add_argument("--min-count", type=int, default=2, help="how often a name must occur (default 2)")
             command.add_argument("--limit", type=int, default=50, help="how many suggestions to print (default 50)")
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         if args.command == "suggest-entities":
             print(suggest(args.archive, args.min_count, args.limit))
             return 0
-        return run_build(args.archive, args.out, args.quiet, args.strict)
+        return run_build(args.archive, args.out, args.quiet, args.strict, args.profile)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug, not bad input: say so, briefly
