@@ -3,6 +3,7 @@ articles and its neighbours in date order."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from ..cache import page_key
@@ -22,10 +23,15 @@ def pages(site: Site) -> Iterator[PageJob]:
 
 
 def _page(site: Site, view: ArticleView, newer: ArticleView | None, older: ArticleView | None) -> PageJob:
+    """The page's key now; its context only when it must be rendered (most pages of a rebuild are not)."""
+    return view.path, _key(site, view, newer, older), functools.partial(_render, site, view, newer, older)
+
+
+def _render(site: Site, view: ArticleView, newer: ArticleView | None, older: ArticleView | None) -> str:
     article = view.article
     linked = [m for m in article.mentions if m.linked]
-    return site.job(
-        "article.html", view.path, _key(site, view, newer, older),
+    return site.render(
+        "article.html", view.path,
         title=article.title, description=article.summary or shorten(view.summary, DESCRIPTION_LENGTH),
         view=view, article=article, newer=newer, older=older,
         headline=segments(article.title, [m for m in linked if m.block == HEADLINE]),

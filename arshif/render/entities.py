@@ -30,24 +30,31 @@ def pages(site: Site) -> Iterator[PageJob]:
 
 def _entity_pages(site: Site, entity: Entity, stats: EntityStats) -> Iterator[PageJob]:
     items = [(site.view_of[a.article], a) for a in stats.articles]
-    size = site.settings.list_page_size
-    total = max(1, -(-len(items) // size))
-    path_of = functools.partial(model.entity_path, entity.id)
-    chart, period = _timeline_chart(site, stats.months, path_of(1)) if stats.months else (None, "")
-    companions = [(site.entities[e], n) for e, n in stats.companions]
-    type_name = site.text(f"entity_types.{entity.type}")
-    description = entity.description or site.text("entities.entity_description", type=type_name, count=site.count(len(items)))
+    total = max(1, -(-len(items) // site.settings.list_page_size))
     shared_key = (site.base_key, repr(entity), len(items), stats.months, stats.companions)
     for number in range(1, total + 1):
-        path = path_of(number)
-        shown = items[(number - 1) * size : number * size]
+        shown = _shown(site, items, number)
         key = page_key(shared_key, number, total, tuple((v.list_key, v.article.digest, found.count, tuple(found.first)) for v, found in shown))
-        yield site.job(
-            "entity.html", path, key, title=site.page_title(entity.name, number), description=description, entity=entity,
-            type_name=type_name, total=len(items),
-            items=[(v, found, functools.partial(mention_sentence, v.article, found.first)) for v, found in shown],
-            pager=Pager(number, total, path_of), chart=chart if number == 1 else None, chart_period=period,
-            companions=companions)
+        yield model.entity_path(entity.id, number), key, functools.partial(_render, site, entity, stats, items, number, total)
+
+
+def _shown(site: Site, items: list, number: int) -> list:
+    size = site.settings.list_page_size
+    return items[(number - 1) * size : number * size]
+
+
+def _render(site: Site, entity: Entity, stats: EntityStats, items: list, number: int, total: int) -> str:
+    """One page of an entity's articles; the first also shows its timeline and companions."""
+    path_of = functools.partial(model.entity_path, entity.id)
+    chart, period = _timeline_chart(site, stats.months, path_of(1)) if stats.months and number == 1 else (None, "")
+    type_name = site.text(f"entity_types.{entity.type}")
+    description = entity.description or site.text("entities.entity_description", type=type_name, count=site.count(len(items)))
+    return site.render(
+        "entity.html", path_of(number), title=site.page_title(entity.name, number), description=description, entity=entity,
+        type_name=type_name, total=len(items),
+        items=[(v, found, functools.partial(mention_sentence, v.article, found.first)) for v, found in _shown(site, items, number)],
+        pager=Pager(number, total, path_of), chart=chart, chart_period=period,
+        companions=[(site.entities[e], n) for e, n in stats.companions])
 
 
 def _timeline_chart(site: Site, months, from_path: str):

@@ -7,7 +7,6 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 
 from .. import model
@@ -35,11 +34,7 @@ class ArticleView:
     hijri_text: str
     source_name: str
     summary: str
-
-    @cached_property
-    def list_key(self) -> tuple:
-        """Everything a list item or a neighbour link shows of the article."""
-        return (self.path, self.article.title, self.date_iso, self.date_text, self.hijri_text, self.source_name, self.summary)
+    list_key: tuple  # everything a list item or a neighbour link shows of the article
 
 
 class Site:
@@ -89,15 +84,17 @@ class Site:
     def _view(self, article: Article) -> ArticleView:
         style = self.settings.digits
         first = article.paragraphs[0].text if article.paragraphs else ""
-        return ArticleView(
-            article=article,
-            path=article.path,
-            date_iso=article.date.isoformat() if article.date else "",
-            date_text=gregorian_text(article.date, style) if article.date else "",
-            hijri_text=hijri_text(article.date, style) if article.date and self.settings.hijri else "",
-            source_name=self.settings.source_name(article.source),
-            summary=article.summary or shorten(first, SUMMARY_LENGTH),
+        shown = (
+            article.path,
+            article.date.isoformat() if article.date else "",
+            gregorian_text(article.date, style) if article.date else "",
+            hijri_text(article.date, style) if article.date and self.settings.hijri else "",
+            self.settings.source_name(article.source),
+            article.summary or shorten(first, SUMMARY_LENGTH),
         )
+        path, date_iso, date_text, hijri, source_name, summary = shown
+        return ArticleView(article, path, date_iso, date_text, hijri, source_name, summary,
+                           list_key=(path, article.title, date_iso, date_text, hijri, source_name, summary))
 
     def _nav(self) -> list[tuple[str, str]]:
         items = [(self.text("nav.home"), model.home_path(1)), (self.text("nav.archive"), model.ARCHIVE_INDEX_PATH)]
