@@ -37,6 +37,7 @@ def parse_args(argv: list[str], default_root: Path) -> argparse.Namespace:
         if name == "serve":
             command.add_argument("--port", type=int, default=8000)
             command.add_argument("--host", default="127.0.0.1")
+            command.add_argument("-v", "--verbose", action="store_true", help="log every request (quiet by default)")
         if name == "check":
             command.add_argument("--strict", action="store_true", help="fail on warnings too")
             command.add_argument("--sources-only", action="store_true", help="do not check the built site")
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         if args.command == "serve":
             from .serve import serve
 
-            return serve(args.archive, args.out, args.host, args.port)
+            return serve(args.archive, args.out, args.host, args.port, args.verbose, args.quiet, args.debug)
         if args.command == "check":
             return run_check(args.archive, None if args.sources_only else args.out, args.strict)
         if args.command == "snapshot":

@@ -82,7 +82,7 @@ def try_build(build_once: Callable[[Progress], BuildResult], root: Path, quiet: 
     except BuildError as exc:
         show_problems(exc.problems, root)
         errors = [p for p in exc.problems if not p.is_warning]
-        summary = f"build failed: {len(errors)} error(s); serving the last good site"
+        summary = f"build failed: {len(errors)} error(s); the previous site, if any, is unchanged"
         print(summary, file=sys.stderr, flush=True)
         shown = errors + [p for p in exc.problems if p.is_warning]
         return Outcome(False, summary, tuple(p.show(root) for p in shown[:MAX_PROBLEMS_IN_TAB]))

@@ -1,26 +1,134 @@
-"""Local preview: serve the built folder on localhost and rebuild when a source file changes."""
+"""Local preview: serve the built folder on localhost, rebuild when a source file changes, and
+reload the open tab when its page changed (or show the build's errors in it).
+
+Three parts, each in its own thread: the watcher (watchfiles, over the archive's inputs as
+arshif.inputs lists them and the default theme, never the output folder), the builder (one
+long-lived Preview that owns every build call, so what it keeps stays in memory between
+rebuilds), and the HTTP server. Live reload lives in this module alone: the handler adds
+one external script to the HTML it sends (the site's CSP allows 'self' scripts, no inline
+one), and the files on disk never hold it.
+"""
 
 from __future__ import annotations
 
 import errno
-import functools
+import hashlib
 import http.server
+import json
+import queue
+import re
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
 
-from .inputs import input_files
-from .pipeline import DEFAULT_TEMPLATES
-from .report import run_build
+import watchfiles
 
-POLL_SECONDS = 1.0
+from . import inputs
+from .inputs import NEVER_INPUT, source_folder_names, source_folders
+from .pipeline import DEFAULT_TEMPLATES, BuildResult, Progress, build
+from .report import show_changes, try_build
+
+QUIET_SECONDS = 0.15  # a burst of saves (an editor's temp file, rename and backup; a git checkout) is one rebuild
+MAX_BURST_SECONDS = 2.0  # ...unless it never ends: then build what there is
+HEARTBEAT_SECONDS = 15  # an idle event stream sends a comment this often, so a closed tab ends its thread
+PREFIX = "/__arshif/"  # what serve answers itself; a built site never has this folder
+RELOAD_SCRIPT, EVENTS, STATUS = PREFIX + "reload.js", PREFIX + "events", PREFIX + "status"
+
+
+@dataclass(frozen=True)
+class Status:
+    """The last build's outcome, which the open tabs follow: each finished build has a new generation."""
+
+    generation: int = 0
+    ok: bool = True
+    summary: str = ""
+    problems: tuple[str, ...] = ()
+
+    def as_json(self) -> bytes:
+        return json.dumps({"generation": self.generation, "ok": self.ok, "summary": self.summary, "problems": list(self.problems)},
+                          ensure_ascii=False).encode("utf-8")
+
+
+class Preview:
+    """One serve session's builds: the only caller of the pipeline in serve, kept for as long as
+    serve runs, so whatever a build can keep in memory is kept here between rebuilds."""
+
+    def __init__(self, root: Path, out: Path, quiet: bool = False, debug: bool = False):
+        self.root, self.out, self.quiet, self.debug = root, out, quiet, debug
+        self.status = Status()
+        self._finished = threading.Condition()
+
+    def _build(self, progress: Progress) -> BuildResult:
+        """The one call of the pipeline (an in-memory session, once the pipeline has one, goes here)."""
+        return build(self.root, self.out, progress)
+
+    def rebuild(self) -> bool:
+        """Build; tell the terminal, then the open tabs. A failed build leaves the last good site served."""
+        outcome = try_build(self._build, self.root, self.quiet, self.debug)
+        self._publish(outcome.ok, outcome.summary, outcome.problems)
+        return outcome.ok
+
+    def _publish(self, ok: bool, summary: str, problems: tuple[str, ...]) -> None:
+        with self._finished:
+            self.status = Status(self.status.generation + 1, ok, summary, problems)
+            self._finished.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> Status | None:
+        """The status once a build other than generation `seen` has finished; None after `timeout`."""
+        with self._finished:
+            if self._finished.wait_for(lambda: self.status.generation != seen, timeout):
+                return self.status
+            return None
+
+
+# Watching ------------------------------------------------------------------------------------
+
+def is_editor_temp(name: str) -> bool:
+    """Files editors write beside the one being saved: vim's swap files and its write test (4913),
+    backups (~), Emacs' locks (.#name), LibreOffice's (.~lock.metadata.csv#)."""
+    return name.endswith((".swp", ".swo", ".swx", "~")) or name.startswith((".#", ".~lock.")) or name == "4913"
+
+
+class _Either:
+    """Set when either event is: watchfiles stops on it."""
+
+    def __init__(self, *events: threading.Event):
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
+
+
+def watched_folders(root: Path) -> list[Path]:
+    """What serve watches recursively: the archive's source folders that exist (arshif.inputs,
+    read at each call) and the default theme; never the output folder, which check_output_folder
+    keeps out of them."""
+    found = {}
+    for folder in [*source_folders(root), DEFAULT_TEMPLATES]:
+        if folder.is_dir():
+            found.setdefault(folder.resolve(), folder)
+    return list(found.values())
+
+
+def top_names() -> set[str]:
+    """What serve watches in the archive folder itself: its top-level input files, and its source
+    folders coming or going."""
+    return {k.path for k in inputs.INPUT_KINDS if k.at_top} | set(source_folder_names())
+
+
+def is_watched(path: Path) -> bool:
+    """A change in a watched folder that makes a rebuild: not an editor's temp file, not __pycache__."""
+    return not is_editor_temp(path.name) and NEVER_INPUT.isdisjoint(path.parts)
 
 
 def source_state(root: Path) -> tuple:
-    """Names, sizes and modification times of every input file (the registry's, arshif.inputs) and
-    of the default theme: it changes when any of them does."""
-    files = input_files(root) + list(DEFAULT_TEMPLATES.rglob("*"))
+    """Names, sizes and modification times of every file serve watches: it changes when any of
+    them does (tests/test_inputs.py holds the watcher to the registry of inputs with it)."""
+    files = [root / name for name in top_names() if (root / name).is_file()]
+    files += [path for folder in watched_folders(root) for path in folder.rglob("*") if path.is_file() and is_watched(path)]
     state = []
     for path in files:
         try:
@@ -31,30 +139,279 @@ def source_state(root: Path) -> tuple:
     return tuple(sorted(state))
 
 
-def watch(root: Path, out: Path, stop: threading.Event) -> None:
-    last = source_state(root)
-    while not stop.wait(POLL_SECONDS):
-        current = source_state(root)
-        if current != last:
-            last = current
-            print("change seen, rebuilding...", flush=True)
-            run_build(root, out)
+class SourceWatcher:
+    """Puts each batch of changed paths on `changes`. Two watches, so the output folder (by
+    default inside the archive folder) is never watched: the archive folder itself, not
+    recursively (top_names), and watched_folders, recursively; the second starts again when a
+    source folder comes or goes."""
+
+    def __init__(self, root: Path, changes: queue.Queue, stop: threading.Event):
+        self.root, self.changes, self.stop = root, changes, stop
+        self._rewatch = threading.Event()
+
+    def start(self) -> None:
+        for target in (self._watch_top, self._watch_folders):
+            threading.Thread(target=target, daemon=True, name=f"arshif{target.__name__}").start()
+
+    def _watch_top(self) -> None:
+        names, folders = top_names(), set(source_folder_names())
+        for batch in self._watch([self.root], lambda _, path: Path(path).name in names, recursive=False, stop=self.stop):
+            if any(Path(path).name in folders for _, path in batch):
+                self._rewatch.set()  # watch the source folders that are there now
+            self.changes.put({path for _, path in batch})
+
+    def _watch_folders(self) -> None:
+        while not self.stop.is_set():
+            self._rewatch.clear()
+            folders = watched_folders(self.root)
+            for batch in self._watch(folders, lambda _, path: is_watched(Path(path)), recursive=True, stop=_Either(self.stop, self._rewatch)):
+                self.changes.put({path for _, path in batch})
+
+    def _watch(self, paths, is_input, recursive: bool, stop):
+        try:
+            yield from watchfiles.watch(*paths, watch_filter=is_input, recursive=recursive, stop_event=stop, raise_interrupt=False)
+        except OSError as exc:  # a folder removed as the watch began: look again soon
+            print(f"watching the sources: {exc.strerror or type(exc).__name__}; trying again", file=sys.stderr, flush=True)
+            self.stop.wait(1.0)
 
 
-def serve(root: Path, out: Path, host: str, port: int) -> int:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out.resolve()))
+def rebuild_on_change(preview: Preview, changes: queue.Queue, stop: threading.Event) -> None:
+    """The builder: one rebuild per burst of changes; changes during a build make one more."""
+    while not stop.is_set():
+        try:
+            changed = set(changes.get(timeout=0.5))
+        except queue.Empty:
+            continue
+        deadline = time.monotonic() + MAX_BURST_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                changed |= changes.get(timeout=QUIET_SECONDS)
+            except queue.Empty:
+                break
+        if not preview.quiet:
+            show_changes(sorted(_relative(Path(path), preview.root) for path in changed))
+        preview.rebuild()
+
+
+def _relative(path: Path, root: Path) -> str:
+    for base in (root.resolve(), root, DEFAULT_TEMPLATES):
+        if path.is_relative_to(base):
+            return str(path.relative_to(base)) if base != DEFAULT_TEMPLATES else f"(theme) {path.relative_to(base)}"
+    return str(path)
+
+
+# Serving -------------------------------------------------------------------------------------
+
+RELOAD_JS = r"""// arshif serve's live reload. serve adds this script to the pages it sends; no built site holds it.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var query = new URLSearchParams({page: location.pathname, digest: script.dataset.digest});
+  var events = null, box = null;
+  // Only a tab in view holds a connection (a browser allows six to a host, and a curator may have
+  // more tabs open than that); a tab shown again is told at once whether its page changed meanwhile.
+  document.addEventListener("visibilitychange", function () { if (document.hidden) disconnect(); else connect(); });
+  if (!document.hidden) connect();
+
+  function connect() {
+    if (events) return;
+    events = new EventSource("/__arshif/events?" + query.toString());
+    events.addEventListener("reload", function () { disconnect(); location.reload(); });
+    events.addEventListener("ok", hide);
+    events.addEventListener("failed", show);
+  }
+
+  function disconnect() {
+    if (events) { events.close(); events = null; }
+  }
+
+  function hide() {
+    if (box) { box.remove(); box = null; }
+  }
+
+  function show() {
+    fetch("/__arshif/status", {cache: "no-store"}).then(function (response) { return response.json(); }).then(function (status) {
+      if (status.ok) { hide(); return; }
+      if (!box) {
+        box = document.createElement("div");
+        box.id = "arshif-serve-error";
+        box.setAttribute("role", "alert");
+        box.dir = "ltr";
+        box.lang = "en";
+        var s = box.style;  // the CSSOM, which the site's CSP (style-src 'self') allows
+        s.position = "fixed"; s.top = "0"; s.left = "0"; s.right = "0"; s.zIndex = "2147483647";
+        s.maxHeight = "60vh"; s.overflow = "auto"; s.margin = "0"; s.padding = "0.75em 1em";
+        s.background = "#fff4f4"; s.color = "#5c0000"; s.borderBottom = "4px solid #c00";
+        s.font = "14px/1.5 monospace"; s.textAlign = "left"; s.boxShadow = "0 2px 8px rgba(0,0,0,.3)";
+        document.body.appendChild(box);
+      }
+      var title = document.createElement("strong");
+      title.textContent = "arshif serve: " + status.summary + " (this page is from the last good build)";
+      var text = document.createElement("pre");
+      text.style.whiteSpace = "pre-wrap"; text.style.unicodeBidi = "plaintext"; text.style.margin = "0.5em 0 0";
+      text.textContent = status.problems.join("\n");  // archive text: never parsed as HTML
+      box.replaceChildren(title, text);
+    }).catch(function () {});
+  }
+})();
+"""
+
+_CSP_META = re.compile(rb"<meta\b[^>]*http-equiv\s*=\s*[\"']?content-security-policy[\"']?[^>]*>", re.IGNORECASE)
+_CSP_CONTENT = re.compile(rb"(\bcontent\s*=\s*)([\"'])(.*?)\2", re.IGNORECASE | re.DOTALL)
+_STYLESHEET = re.compile(rb"<link\b(?=[^>]*\brel\s*=\s*[\"']?stylesheet)[^>]*\bhref\s*=\s*[\"']([^\"'>]+)", re.IGNORECASE)
+_BODY_END = b"</body>"
+
+
+def with_reload_script(html: bytes, digest: str) -> bytes:
+    """The page as serve sends it: the reload script before </body>, and a CSP that lets it
+    reach serve (connect-src 'self'). Only the response changes: never the file."""
+    tag = f'<script src="{RELOAD_SCRIPT}" data-digest="{digest}"></script>\n'.encode()
+    html = _CSP_META.sub(lambda meta: _CSP_CONTENT.sub(_connect_self, meta.group(0), count=1), html, count=1)
+    at = html.lower().rfind(_BODY_END)
+    return html + tag if at < 0 else html[:at] + tag + html[at:]
+
+
+def _connect_self(match: re.Match) -> bytes:
+    directives = [d.strip() for d in match.group(3).split(b";") if d.strip()]
+    directives = [d for d in directives if d.split()[0].lower() != b"connect-src"] + [b"connect-src 'self'"]
+    return match.group(1) + match.group(2) + b"; ".join(directives) + match.group(2)
+
+
+class PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    """The built folder, with the pages' reload script and serve's own three addresses."""
+
+    preview: Preview
+    verbose = False
+
+    def do_GET(self) -> None:
+        self._answer(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(with_body=False)
+
+    def _answer(self, with_body: bool) -> None:
+        url = urlsplit(self.path)
+        if url.path == RELOAD_SCRIPT:
+            return self._send("text/javascript; charset=utf-8", RELOAD_JS.encode(), with_body)
+        if url.path == STATUS:
+            return self._send("application/json; charset=utf-8", self.preview.status.as_json(), with_body)
+        if url.path == EVENTS:
+            query = parse_qs(url.query)
+            return self._events(query.get("page", ["/"])[0], query.get("digest", [""])[0])
+        page = self._page_file(url.path)
+        try:
+            html = page.read_bytes() if page else None
+        except OSError:  # swapped out by a build at that moment
+            html = None
+        if html is not None:
+            return self._send("text/html; charset=utf-8", with_reload_script(html, self._digest(url.path, html)), with_body)
+        del self.headers["If-Modified-Since"]  # a rebuilt file may keep its time (SOURCE_DATE_EPOCH): always send it
+        super().do_GET() if with_body else super().do_HEAD()
+
+    def _page_file(self, url_path: str) -> Path | None:
+        """The HTML file an address shows ('/' and '/archive/' are their index.html), if any."""
+        path = Path(self.translate_path(url_path))
+        if path.is_dir():
+            if not url_path.endswith("/"):
+                return None  # SimpleHTTPRequestHandler redirects to the address with '/'
+            path = path / "index.html"
+        return path if path.suffix == ".html" and path.is_file() else None
+
+    def _digest(self, url_path: str, html: bytes | None) -> str:
+        """What the page looks like: its bytes and its stylesheets' (a CSS edit reloads it too)."""
+        if html is None:
+            return ""
+        digest = hashlib.sha256(html)
+        for href in _STYLESHEET.findall(html):
+            sheet = Path(self.translate_path(urlsplit(urljoin(url_path, href.decode("utf-8", "replace"))).path))
+            try:
+                digest.update(hashlib.sha256(sheet.read_bytes()).digest())
+            except OSError:
+                digest.update(b"-")
+        return digest.hexdigest()[:24]
+
+    def _current_digest(self, url_path: str) -> str:
+        page = self._page_file(url_path)
+        try:
+            return self._digest(url_path, page.read_bytes() if page else None)
+        except OSError:
+            return ""
+
+    def _events(self, page: str, digest: str) -> None:
+        """Server-sent events for one open tab: after each build, `failed`, `reload` (its page
+        changed) or `ok`; also at once, so a tab opened on a broken build shows its errors."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.close_connection = True
+        seen = -1
+        try:
+            self.wfile.write(b"retry: 1000\n\n")  # after serve restarts, the tab is back within a second
+            self.wfile.flush()
+            while True:
+                status = self.preview.wait(seen, HEARTBEAT_SECONDS)
+                if status is None:
+                    self.wfile.write(b": still here\n\n")
+                elif not status.ok:
+                    self.wfile.write(f"event: failed\ndata: {status.generation}\n\n".encode())
+                elif self._current_digest(page) != digest:
+                    self.wfile.write(f"event: reload\ndata: {status.generation}\n\n".encode())
+                    self.wfile.flush()
+                    return
+                else:
+                    self.wfile.write(f"event: ok\ndata: {status.generation}\n\n".encode())
+                seen = status.generation if status else seen
+                self.wfile.flush()
+        except OSError:  # the tab was closed or reloaded
+            return
+
+    def _send(self, content_type: str, body: bytes, with_body: bool) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")  # a preview shows the latest build, never a cached page
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:
+        if self.verbose:
+            super().log_message(format, *args)
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    verbose = False
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a browser that cancelled a request (a font, a page left): nothing to tell
+        if self.verbose:
+            super().handle_error(request, client_address)
+        else:
+            print(f"serve: {type(sys.exc_info()[1]).__name__} answering a request (--verbose shows the traceback)", file=sys.stderr, flush=True)
+
+
+def serve(root: Path, out: Path, host: str, port: int, verbose: bool = False, quiet: bool = False, debug: bool = False) -> int:
+    preview = Preview(root, out, quiet, debug)
+    handler = type("Handler", (PreviewHandler,), {"preview": preview, "verbose": verbose})
     try:  # the port first: a busy one is said at once, not after a build
-        server = http.server.ThreadingHTTPServer((host, port), handler)
+        server = PreviewServer((host, port), lambda *args: handler(*args, directory=str(out.resolve())))
     except OSError as exc:
         print(_listen_error(exc, host, port), file=sys.stderr)
         return 1
-    status = run_build(root, out)
-    if status != 0 and not out.is_dir():
+    server.verbose = verbose
+    stop, changes = threading.Event(), queue.Queue()
+    SourceWatcher(root, changes, stop).start()  # before the first build, so an edit made during it is seen
+    if not preview.rebuild() and not out.is_dir():
+        stop.set()
         server.server_close()
-        return status
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(root, out, stop), daemon=True)
-    watcher.start()
+        return 1
+    threading.Thread(target=rebuild_on_change, args=(preview, changes, stop), daemon=True, name="arshif-builder").start()
     print(f"serving {out} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()
@@ -63,7 +420,6 @@ def serve(root: Path, out: Path, host: str, port: int) -> int:
     finally:
         stop.set()
         server.server_close()
-        time.sleep(0)
     return 0
 
 
