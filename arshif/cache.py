@@ -3,20 +3,29 @@
 It lives beside the output folder (`.site.arshif-cache` for `site/`), never inside
 it, so it is not deployed; it is plain `marshal` data (no pickle, no code), and is
 thrown away whenever arshif's own code changes. Deleting it only costs one slow build.
+
+marshal trusts what it reads: a damaged length (random bytes, a flipped bit) makes it
+allocate gigabytes before it fails. So the file starts with a format mark and the code's
+version, and each part is stored with its length and CRC, checked before marshal sees it;
+a damaged cache, or one of another version, is ignored (the build starts from nothing).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
+import zlib
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
+MAGIC = b"arshif build cache, format 2\n"  # then the code's version, then each part (see _framed)
 
 
+@functools.cache
 def code_version() -> bytes:
-    """Changes whenever any of arshif's source files does."""
+    """Changes whenever any of arshif's source files does (read once per process)."""
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(PACKAGE.rglob("*.py")):
         digest.update(path.read_bytes())
@@ -29,26 +38,40 @@ def cache_path(out: Path) -> Path:
 
 
 class BuildCache:
-    """Parsed seeds keyed by file and a hash of its bytes, and each written page's input key."""
+    """Parsed seeds keyed by file and a hash of its bytes, and each written page's input key.
 
-    def __init__(self, seeds=None, pages=None, site_id=None, mentions=None):
+    On disk: a small header (the code's version, the build's fingerprint, what it reported),
+    then the body; a build whose fingerprint is unchanged reads the header only."""
+
+    def __init__(self, seeds=None, pages=None, site_id=None, mentions=None, header=None):
         self.seeds: dict[str, tuple] = seeds or {}
         self.pages: dict[str, bytes] = pages or {}
         self.site_id = site_id  # (device, inode) of the output's marker file when these pages were written
         self.found_mentions: dict[tuple, tuple] = mentions or {}  # (scan, article id) -> (key, raw matches)
+        self.header: dict = header or {}  # the last build's fingerprint and summary (see `finished`)
         self.new_seeds: dict[str, tuple] = {}
         self.new_pages: dict[str, bytes] = {}
         self.new_mentions: dict[str, tuple] = {}
 
+    @staticmethod
+    def read_header(out: Path) -> dict:
+        """The last build's fingerprint, site id and summary, without reading the body."""
+        try:
+            (header,) = _read_parts(out, 1)
+        except (OSError, Unreadable, EOFError, ValueError, TypeError):
+            return {}
+        return header if isinstance(header, dict) else {}
+
     @classmethod
     def load(cls, out: Path) -> BuildCache:
         try:
-            data = marshal.loads(cache_path(out).read_bytes())
-            if data.get("version") != code_version():
+            header, body = _read_parts(out, 2)
+            parts = (header, body["seeds"], body["pages"], body["mentions"])
+            if not all(isinstance(part, dict) for part in parts):
                 return cls()
-            return cls(data["seeds"], data["pages"], data["site"], data["mentions"])
-        except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
-            return cls()  # no cache, or an unreadable one: build everything
+            return cls(parts[1], parts[2], header["site"], parts[3], header)
+        except (OSError, Unreadable, EOFError, ValueError, TypeError, KeyError):
+            return cls()  # no cache, a damaged one or another version's: build everything
 
     def seed(self, path: Path, content_key: bytes):
         """What the loader made of a seed whose bytes are unchanged, else None."""
@@ -77,16 +100,59 @@ class BuildCache:
         self.new_pages[rel_path] = key
         return self.pages.get(rel_path) == key
 
-    def save(self, out: Path, site_id) -> None:
-        data = {"version": code_version(), "seeds": self.new_seeds, "pages": self.new_pages, "site": site_id,
-                "mentions": self.new_mentions}
+    def save(self, out: Path, site_id, summary: dict | None = None) -> None:
+        """Written only once the new site is in place, so it never describes a site that is not there."""
+        header = {"version": code_version(), "site": site_id, **(summary or {})}
+        body = {"seeds": self.new_seeds, "pages": self.new_pages, "mentions": self.new_mentions}
         target = cache_path(out)
         temporary = target.with_name(target.name + f".{os.getpid()}")
         try:
-            temporary.write_bytes(marshal.dumps(data))
+            temporary.write_bytes(_framed(marshal.dumps(header), marshal.dumps(body)))
             os.replace(temporary, target)
         except OSError:  # a full disk after the site was written: the next build is only slower
             temporary.unlink(missing_ok=True)
+
+
+class Unreadable(Exception):
+    """A cache file that is not whole (truncated, overwritten) or not this version's."""
+
+
+def _framed(*parts: bytes) -> bytes:
+    """The format mark, the code's version, then each part as its length, its CRC and its bytes."""
+    framed = [MAGIC, code_version()]
+    for part in parts:
+        framed += [len(part).to_bytes(8, "little"), zlib.crc32(part).to_bytes(4, "little"), part]
+    return b"".join(framed)
+
+
+def _read_parts(out: Path, count: int) -> list:
+    """The first `count` parts of the cache file, each given to marshal only once its length
+    and CRC say it is whole: a cache is damaged by accident (a full disk, a copy cut short),
+    and a damaged length must not become a request for gigabytes. Raises Unreadable."""
+    with open(cache_path(out), "rb") as handle:
+        left = os.fstat(handle.fileno()).st_size
+
+        def take(size: int) -> bytes:
+            nonlocal left
+            data = handle.read(size) if size <= left else b""
+            if len(data) != size:
+                raise Unreadable("the file ends too soon")
+            left -= size
+            return data
+
+        if take(len(MAGIC)) != MAGIC:
+            raise Unreadable("not an arshif cache of this format")
+        if take(len(code_version())) != code_version():
+            raise Unreadable("written by another version of arshif")
+        parts = []
+        for _ in range(count):
+            size = int.from_bytes(take(8), "little")
+            check = int.from_bytes(take(4), "little")
+            part = take(size)
+            if zlib.crc32(part) != check:
+                raise Unreadable("damaged")
+            parts.append(marshal.loads(part))
+        return parts
 
 
 def page_key(*parts) -> bytes:

@@ -10,12 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .cache import BuildCache
+from .cache import BuildCache, code_version, page_key
 from .enrich.entities import link_entities, lint_entities
 from .enrich.related import with_related
 from .enrich.suggest import as_toml, suggest_entities
 from .enrich.tags import tag_articles
-from .errors import BuildError, Problems, fail
+from .errors import BuildError, Problem, Problems, fail
 from .inputs import kind, listed, source_folder_names, source_folders
 from .load import load_archive
 from .model import Archive
@@ -24,7 +24,7 @@ from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapsh
 from .render import site_pages
 from .sandbox import links_outside
 from .search import inputs_key, search_files, text_data_file
-from .write import SiteWriter, check_output_folder
+from .write import SiteWriter, check_output_folder, site_id
 
 REPO_ROOT = Path(__file__).resolve().parent.parent  # the checkout, when arshif runs from one (tests, bench)
 # The default theme: the repo's top-level templates/, which is also the package arshif.theme
@@ -69,6 +69,13 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     step = (times or StepTimes()).step
     epoch = source_date_epoch()
     check_output_folder(out, [root, REPO_ROOT / "arshif"], [*source_folders(root), DEFAULT_TEMPLATES])
+    with step("fingerprint"):
+        sources = input_hash(root)
+        fingerprint = page_key(code_version(), sources, _theme_digest(), epoch, as_snapshot, strict)
+    if use_cache:
+        unchanged = _unchanged_site(out, fingerprint)
+        if unchanged is not None:
+            return replace(unchanged, seconds=time.perf_counter() - started)
     problems = Problems()
     with step("cache (read)"):
         cache = BuildCache.load(out) if use_cache else BuildCache()
@@ -83,7 +90,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
             raise BuildError(problems.warnings)
     snapshot_info = None
     if as_snapshot:  # only a snapshot shows its date and input hash on every page: a change anywhere changes them all
-        snapshot_info = {"date": _updated(archive, epoch).date().isoformat(), "articles": len(archive.articles), "input_hash": input_hash(root)}
+        snapshot_info = {"date": _updated(archive, epoch).date().isoformat(), "articles": len(archive.articles), "input_hash": sources}
     with step("page keys"):
         jobs = site_pages(archive, template_dirs(root), _updated(archive, epoch), snapshot_info)
     progress.start("writing", len(jobs))
@@ -93,7 +100,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
             _write_search(archive, writer, cache, reuse)
         with step("manifest"):
             snapshot_date = _updated(archive, epoch).date().isoformat()
-            writer.write(MANIFEST, manifest_json(manifest(archive, root, snapshot_date)))
+            writer.write(MANIFEST, manifest_json(manifest(archive, sources, snapshot_date)))
         with step("reuse unchanged pages"):
             to_render = []
             for path, key, render in jobs:
@@ -109,9 +116,33 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
             writer.commit()
         with step("cache (write)"):
             if use_cache:
-                cache.save(out, writer.previous_site_id())
+                summary = {"fingerprint": fingerprint, "articles": len(archive.articles), "pages": len(jobs),
+                           "files": tuple(sorted(writer.written)), "warnings": _marshalled(problems.warnings)}
+                cache.save(out, writer.previous_site_id(), summary)
     progress.finish()
     return BuildResult(len(archive.articles), len(jobs), time.perf_counter() - started, out, problems)
+
+
+def _unchanged_site(out: Path, fingerprint: bytes) -> BuildResult | None:
+    """The result of the last build when nothing it read has changed (same sources, theme, code
+    and settings, by content) and its site is still whole in `out`: then there is nothing to do."""
+    header = BuildCache.read_header(out)
+    if header.get("fingerprint") != fingerprint or header.get("site") != site_id(out):
+        return None
+    if not all(os.path.isfile(out / rel_path) for rel_path in header.get("files", ())):
+        return None  # a page was deleted from the site: build it again
+    problems = Problems([Problem(Path(path) if path is not None else None, *rest) for path, *rest in header["warnings"]])
+    return BuildResult(header["articles"], header["pages"], 0.0, out, problems)
+
+
+def _marshalled(problems: list[Problem]) -> tuple:
+    return tuple((str(p.path) if p.path is not None else None, p.line, p.message, p.hint, p.is_warning) for p in problems)
+
+
+def _theme_digest() -> bytes:
+    """The default theme's files: an edit to one (in a checkout) must rebuild the site."""
+    files = sorted(p for p in DEFAULT_TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return page_key(tuple((p.relative_to(DEFAULT_TEMPLATES).as_posix(), p.read_bytes()) for p in files))
 
 
 def _write_search(archive: Archive, writer, cache: BuildCache, reuse: bool) -> None:

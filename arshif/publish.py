@@ -51,7 +51,9 @@ def article_hash(article) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def manifest(archive: Archive, root: Path, snapshot_date: str) -> dict:
+def manifest(archive: Archive, sources_hash: str, snapshot_date: str) -> dict:
+    """What a snapshot holds: every article with its hash, the entities' and tags' articles,
+    and `sources_hash`, the input_hash of the archive folder it was built from."""
     by_entity: dict[str, list[str]] = {e.id: [] for e in archive.entities}
     by_tag: dict[str, list[str]] = {t.id: [] for t in archive.tags}
     for article in archive.articles:
@@ -64,7 +66,7 @@ def manifest(archive: Archive, root: Path, snapshot_date: str) -> dict:
         "title": archive.settings.title,
         "date": snapshot_date,
         "tool": f"arshif {__version__}",
-        "input_hash": input_hash(root),
+        "input_hash": sources_hash,
         "articles": [{"id": a.id, "title": a.title, "date": a.date.isoformat() if a.date else "", "path": a.path,
                       "hash": article_hash(a)} for a in archive.articles],
         "entities": {e: {"count": len(ids), "articles": sorted(ids)} for e, ids in sorted(by_entity.items())},

@@ -136,12 +136,7 @@ class SiteWriter:
             _SHARED.clear()
 
     def previous_site_id(self):
-        """Identifies the site now in the output folder: (device, inode) of its marker file."""
-        try:
-            info = (self.out / MARKER).stat()
-        except OSError:
-            return None
-        return (info.st_dev, info.st_ino)
+        return site_id(self.out)
 
     def reuse_previous(self, rel_path: str) -> bool:
         """Hard-link an unchanged page from the current site into the new one; False if that fails."""
@@ -195,6 +190,16 @@ class SiteWriter:
             os.rename(entry, self.out / entry.name)
         self.staging.rmdir()
         shutil.rmtree(old, ignore_errors=True)
+
+
+def site_id(out: Path):
+    """Identifies the site now in the output folder: (device, inode) of its marker file, which
+    every build writes anew; None when there is none."""
+    try:
+        info = (out / MARKER).stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def output_problem(exc: OSError) -> BuildError:

@@ -119,3 +119,50 @@ def test_an_edit_that_keeps_size_and_mtime_still_reaches_the_site(tmp_path):
     fresh = tmp_path / "fresh"
     build(root, fresh, use_cache=False)
     assert site_digest(out) == site_digest(fresh)
+
+
+def test_a_build_with_nothing_changed_does_nothing_and_says_what_it_said(tmp_path):
+    """Same sources, theme, code and settings (by content): the site stays as it is, not even
+    relinked, and the warnings of the build that made it are shown again."""
+    root = make_archive(tmp_path / "a")
+    (root / "seeds" / "no-row.txt").write_text("عنوان\nنص.\n", encoding="utf-8")  # a warning: no metadata row
+    out = tmp_path / "out"
+    first = build(root, out)
+    assert first.problems.warnings
+    marker = {p: inode(p) for p in out.rglob("*")}
+    again = build(root, out)
+    assert {p: inode(p) for p in out.rglob("*")} == marker  # nothing written, linked or swapped
+    assert (again.articles, again.pages) == (first.articles, first.pages)
+    assert [p.show() for p in again.problems.warnings] == [p.show() for p in first.problems.warnings]
+
+
+def test_a_page_deleted_from_the_site_comes_back(tmp_path):
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    (out / "articles" / "002.html").unlink()
+    build(root, out)
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
+
+
+def test_a_theme_edit_is_a_change(tmp_path, monkeypatch):
+    """The default theme is input too (an edit in a checkout): the fingerprint covers it."""
+    import arshif.pipeline as pipeline
+
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    for path in pipeline.DEFAULT_TEMPLATES.iterdir():
+        if path.is_file():
+            (theme / path.name).write_bytes(path.read_bytes())
+        elif path.name == "static":
+            __import__("shutil").copytree(path, theme / "static")
+    monkeypatch.setattr(pipeline, "DEFAULT_TEMPLATES", theme)
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    base = theme / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("<main", "<main data-theme-edit", 1), encoding="utf-8")
+    build(root, out)
+    assert "data-theme-edit" in (out / "index.html").read_text(encoding="utf-8")
