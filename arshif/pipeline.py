@@ -61,9 +61,37 @@ def template_dirs(root: Path) -> list[Path]:
     return [own, DEFAULT_TEMPLATES] if own.is_dir() and own.resolve() != DEFAULT_TEMPLATES else [DEFAULT_TEMPLATES]
 
 
+class Session:
+    """What a long-running preview (serve) keeps between builds: the build cache, in memory, so
+    a rebuild neither reads nor writes it. `save` writes it once, when the preview stops."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.cache: BuildCache | None = None  # the last build's, with what it found and wrote
+        self.site_id = None
+        self.summary: dict = {}
+
+    def next_cache(self) -> BuildCache:
+        if self.cache is None:
+            return BuildCache.load(self.out)
+        last = self.cache
+        return BuildCache(last.new_seeds, last.new_pages, self.site_id, last.new_mentions, self.header())
+
+    def header(self) -> dict:
+        return {"site": self.site_id, **self.summary} if self.cache is not None else BuildCache.read_header(self.out)
+
+    def keep(self, cache: BuildCache, site_id, summary: dict) -> None:
+        self.cache, self.site_id, self.summary = cache, site_id, summary
+
+    def save(self) -> None:
+        if self.cache is not None:
+            self.cache.save(self.out, self.site_id, self.summary)
+
+
 def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bool = True, strict: bool = False,
-          as_snapshot: bool = False, times: StepTimes | None = None) -> BuildResult:
-    """Build the archive folder `root` into `out`; raises BuildError on bad input."""
+          as_snapshot: bool = False, times: StepTimes | None = None, session: Session | None = None) -> BuildResult:
+    """Build the archive folder `root` into `out`; raises BuildError on bad input. A `session`
+    keeps the cache in memory from one build to the next (serve)."""
     started = time.perf_counter()
     progress = progress or Progress(False)
     step = (times or StepTimes()).step
@@ -73,12 +101,12 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
         sources = input_hash(root)
         fingerprint = page_key(code_version(), sources, _theme_digest(), epoch, as_snapshot, strict)
     if use_cache:
-        unchanged = _unchanged_site(out, fingerprint)
+        unchanged = _unchanged_site(out, fingerprint, session.header() if session else BuildCache.read_header(out))
         if unchanged is not None:
             return replace(unchanged, seconds=time.perf_counter() - started)
     problems = Problems()
     with step("cache (read)"):
-        cache = BuildCache.load(out) if use_cache else BuildCache()
+        cache = (session.next_cache() if session else BuildCache.load(out)) if use_cache else BuildCache()
     with step("load"):
         archive = load_archive(root, problems, progress, cache)
     with step("enrich"):
@@ -115,18 +143,19 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
         with step("swap in"):
             writer.commit()
         with step("cache (write)"):
-            if use_cache:
-                summary = {"fingerprint": fingerprint, "articles": len(archive.articles), "pages": len(jobs),
-                           "files": tuple(sorted(writer.written)), "warnings": _marshalled(problems.warnings)}
+            summary = {"fingerprint": fingerprint, "articles": len(archive.articles), "pages": len(jobs),
+                       "files": tuple(sorted(writer.written)), "warnings": _marshalled(problems.warnings)}
+            if session is not None:
+                session.keep(cache, writer.previous_site_id(), summary)
+            elif use_cache:
                 cache.save(out, writer.previous_site_id(), summary)
     progress.finish()
     return BuildResult(len(archive.articles), len(jobs), time.perf_counter() - started, out, problems)
 
 
-def _unchanged_site(out: Path, fingerprint: bytes) -> BuildResult | None:
-    """The result of the last build when nothing it read has changed (same sources, theme, code
-    and settings, by content) and its site is still whole in `out`: then there is nothing to do."""
-    header = BuildCache.read_header(out)
+def _unchanged_site(out: Path, fingerprint: bytes, header: dict) -> BuildResult | None:
+    """The result of the last build (its cache's `header`) when nothing it read has changed (same
+    sources, theme, code and settings, by content) and its site is still whole in `out`."""
     if header.get("fingerprint") != fingerprint or header.get("site") != site_id(out):
         return None
     if not all(os.path.isfile(out / rel_path) for rel_path in header.get("files", ())):

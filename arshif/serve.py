@@ -17,6 +17,7 @@ import http.server
 import json
 import queue
 import re
+import signal
 import sys
 import threading
 import time
@@ -28,7 +29,7 @@ import watchfiles
 
 from . import inputs
 from .inputs import NEVER_INPUT, source_folder_names, source_folders
-from .pipeline import DEFAULT_TEMPLATES, BuildResult, Progress, build
+from .pipeline import DEFAULT_TEMPLATES, BuildResult, Progress, Session, build
 from .report import show_changes, try_build
 
 QUIET_SECONDS = 0.15  # a burst of saves (an editor's temp file, rename and backup; a git checkout) is one rebuild
@@ -60,16 +61,24 @@ class Preview:
         self.root, self.out, self.quiet, self.debug = root, out, quiet, debug
         self.status = Status()
         self._finished = threading.Condition()
+        self.session = Session(out)  # the build cache, in memory from one rebuild to the next
+        self._building = threading.Lock()
 
     def _build(self, progress: Progress) -> BuildResult:
-        """The one call of the pipeline (an in-memory session, once the pipeline has one, goes here)."""
-        return build(self.root, self.out, progress)
+        """The one call of the pipeline."""
+        return build(self.root, self.out, progress, session=self.session)
 
     def rebuild(self) -> bool:
         """Build; tell the terminal, then the open tabs. A failed build leaves the last good site served."""
-        outcome = try_build(self._build, self.root, self.quiet, self.debug)
+        with self._building:
+            outcome = try_build(self._build, self.root, self.quiet, self.debug)
         self._publish(outcome.ok, outcome.summary, outcome.problems)
         return outcome.ok
+
+    def close(self) -> None:
+        """Write the cache once, for the next build from the command line (never mid-build)."""
+        with self._building:
+            self.session.save()
 
     def _publish(self, ok: bool, summary: str, problems: tuple[str, ...]) -> None:
         with self._finished:
@@ -413,6 +422,7 @@ def serve(root: Path, out: Path, host: str, port: int, verbose: bool = False, qu
         return 1
     threading.Thread(target=rebuild_on_change, args=(preview, changes, stop), daemon=True, name="arshif-builder").start()
     print(f"serving {out} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a terminated serve stops as Ctrl+C does: its cache is saved
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -420,7 +430,12 @@ def serve(root: Path, out: Path, host: str, port: int, verbose: bool = False, qu
     finally:
         stop.set()
         server.server_close()
+        preview.close()
     return 0
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _listen_error(exc: OSError, host: str, port: int) -> str:

@@ -166,3 +166,28 @@ def test_a_theme_edit_is_a_change(tmp_path, monkeypatch):
     base.write_text(base.read_text(encoding="utf-8").replace("<main", "<main data-theme-edit", 1), encoding="utf-8")
     build(root, out)
     assert "data-theme-edit" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_session_keeps_the_cache_in_memory_and_saves_it_once(tmp_path):
+    """serve's builds: the cache stays in memory between rebuilds (never read or written), each
+    rebuild equals a clean build, and the cache saved when serve stops serves the next build."""
+    from arshif.pipeline import Session
+
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    session = Session(out)
+    build(root, out, session=session)
+    seed = root / "seeds" / "003.txt"
+    for text in ("عنوان 3 معدل\nنص جديد.\n", "عنوان 3 مرة أخرى\nنص آخر.\n"):
+        seed.write_text(text, encoding="utf-8")
+        before = inode(out / "articles" / "000.html")
+        build(root, out, session=session)
+        assert inode(out / "articles" / "000.html") == before  # reused through the in-memory cache
+        assert not cache_path(out).exists()
+        fresh = tmp_path / f"fresh-{len(text)}"
+        build(root, fresh, use_cache=False)
+        assert site_digest(out) == site_digest(fresh)
+    session.save()
+    marker = {p: inode(p) for p in out.rglob("*")}
+    build(root, out)  # from the command line, after serve stopped: nothing changed since
+    assert {p: inode(p) for p in out.rglob("*")} == marker
