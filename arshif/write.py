@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,7 +95,9 @@ class SiteWriter:
         """Staging folders left by killed builds (we hold the lock, so none is in use)."""
         for folder in (self.out.parent, self.out):
             for leftover in folder.glob(f".{self.out.name}.arshif-*-*") if folder.is_dir() else ():
-                if leftover.is_dir() and ((leftover / MARKER).is_file() or not any(leftover.iterdir())):
+                if leftover.is_dir() and leftover.name.startswith(f".{self.out.name}.arshif-old-"):
+                    remove_in_background(leftover)  # a replaced site: perhaps being removed already
+                elif leftover.is_dir() and ((leftover / MARKER).is_file() or not any(leftover.iterdir())):
                     shutil.rmtree(leftover, ignore_errors=True)
 
     def write(self, rel_path: str, content: str | bytes) -> None:
@@ -167,14 +170,20 @@ class SiteWriter:
         if self.in_place:
             self._swap_contents()
         elif self.out.exists():
-            if not _exchange(self.staging, self.out):
-                old = self.out.parent / f".{self.out.name}.arshif-old-{os.getpid()}"
-                os.rename(self.out, old)
+            replaced = self._replaced_name()
+            if _exchange(self.staging, self.out):  # one atomic step: readers see the old site or the new
+                os.rename(self.staging, replaced)
+            else:
+                os.rename(self.out, replaced)
                 os.rename(self.staging, self.out)
-                self.staging = old
-            shutil.rmtree(self.staging, ignore_errors=True)
+            remove_in_background(replaced)
         else:
             os.rename(self.staging, self.out)
+
+    def _replaced_name(self) -> Path:
+        """Where the replaced site goes to be removed: unique, as serve's rebuilds share one pid
+        and the last one's may still be being removed."""
+        return self.out.parent / f".{self.out.name}.arshif-old-{os.getpid()}-{time.monotonic_ns()}"
 
     def _swap_contents(self) -> None:
         """For a mount point: move the old site's entries aside, the new ones in, then delete
@@ -190,6 +199,27 @@ class SiteWriter:
             os.rename(entry, self.out / entry.name)
         self.staging.rmdir()
         shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete the replaced site without making the user wait for it (unlinking 50,000 files
+    takes seconds): a detached grandchild process does it, and if it is killed first, the next
+    build removes what it left (_remove_stale_staging: the folder holds the site's marker)."""
+    try:
+        child = os.fork()
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    if child:
+        os.waitpid(child, 0)  # the child exits at once: nothing is left to reap
+        return
+    try:  # the child: start the remover, on its own, and leave
+        if os.fork() == 0:
+            os.setsid()
+            os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the build's lock above all: the next build must not wait
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os._exit(0)
 
 
 def site_id(out: Path):

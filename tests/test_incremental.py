@@ -191,3 +191,28 @@ def test_a_session_keeps_the_cache_in_memory_and_saves_it_once(tmp_path):
     marker = {p: inode(p) for p in out.rglob("*")}
     build(root, out)  # from the command line, after serve stopped: nothing changed since
     assert {p: inode(p) for p in out.rglob("*")} == marker
+
+
+def test_the_replaced_site_is_removed_without_waiting_and_leftovers_go_next_time(tmp_path):
+    import time
+
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    (root / "seeds" / "001.txt").write_text("عنوان معدل\nنص.\n", encoding="utf-8")
+    build(root, out)  # the old site goes to a removal running on its own
+    deadline = time.monotonic() + 30
+    while [p for p in tmp_path.iterdir() if ".arshif-old-" in p.name] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p.name for p in tmp_path.iterdir() if ".arshif-old-" in p.name]
+    leftover = tmp_path / ".out.arshif-old-1-2"  # a removal killed half-way: its marker may be gone already
+    (leftover / "articles").mkdir(parents=True)
+    (leftover / "articles" / "x.html").write_text("x", encoding="utf-8")
+    (tmp_path / ".out.arshif-notours-1").mkdir()  # not a replaced site of ours, and holds no marker: kept
+    (tmp_path / ".out.arshif-notours-1" / "keep.txt").write_text("x", encoding="utf-8")
+    (root / "seeds" / "001.txt").write_text("عنوان معدل مرة أخرى\nنص.\n", encoding="utf-8")
+    build(root, out)
+    deadline = time.monotonic() + 30
+    while leftover.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not leftover.exists() and (tmp_path / ".out.arshif-notours-1").exists()
