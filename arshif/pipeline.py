@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.resources
 import json
 import os
@@ -107,10 +108,13 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     problems = Problems()
     with step("cache (read)"):
         cache = (session.next_cache() if session else BuildCache.load(out)) if use_cache else BuildCache()
+    gc.unfreeze()  # a previous build's objects (serve) may be collected again
     with step("load"):
         archive = load_archive(root, problems, progress, cache)
+        gc.freeze()  # millions of long-lived objects: the collector need not scan them again and again
     with step("enrich"):
         archive = enrich(archive, problems, cache)
+        gc.freeze()
     assets = asset_files(template_dirs(root), root, problems)
     if strict:
         lint_entities(archive.entities, problems)
