@@ -52,7 +52,9 @@ def _named_entities(site: Site, article: Article) -> list[tuple]:
 def _key(site: Site, view: ArticleView, newer: ArticleView | None, older: ArticleView | None) -> bytes:
     a = view.article
     return page_key(
-        site.base_key, view.list_key, a.digest or tuple(p.text for p in a.paragraphs), a.body_html or "", a.url, a.author, a.tag_ids,
+        site.base_key, view.list_key, a.digest or tuple(p.text for p in a.paragraphs), a.body_html or "", a.url, a.author,
+        a.source,  # the source's page is linked: two sources may show one name
+        tuple((t, site.tags[t].name) for t in a.tag_ids),  # a tag renamed in tags.toml keeps its id
         newer.list_key if newer else None, older.list_key if older else None,
         tuple(map(tuple, a.mentions)),  # marshal takes plain tuples only
         tuple(site.view_of[r].list_key for r in a.related),

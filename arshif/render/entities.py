@@ -34,7 +34,7 @@ def _entity_pages(site: Site, entity: Entity, stats: EntityStats) -> Iterator[Pa
     shared_key = (site.base_key, repr(entity), len(items), stats.months, stats.companions)
     for number in range(1, total + 1):
         shown = _shown(site, items, number)
-        key = page_key(shared_key, number, total, tuple((v.list_key, v.article.digest, found.count, tuple(found.first)) for v, found in shown))
+        key = page_key(shared_key, number, total, tuple((v.list_key, _text_key(v.article), found.count, tuple(found.first)) for v, found in shown))
         yield model.entity_path(entity.id, number), key, functools.partial(_render, site, entity, stats, items, number, total)
 
 
@@ -55,6 +55,12 @@ def _render(site: Site, entity: Entity, stats: EntityStats, items: list, number:
         items=[(v, found, functools.partial(mention_sentence, v.article, found.first)) for v, found in _shown(site, items, number)],
         pager=Pager(number, total, path_of), chart=chart, chart_period=period,
         companions=[(site.entities[e], n) for e, n in stats.companions])
+
+
+def _text_key(article: Article):
+    """What the sentence of a mention is cut from: a seed's digest, or a curated article's
+    paragraphs (Markdown articles have no digest)."""
+    return article.digest or tuple(p.text for p in article.paragraphs)
 
 
 def _timeline_chart(site: Site, months, from_path: str):
