@@ -7,6 +7,7 @@ import importlib.resources
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,8 +129,8 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     progress.start("writing", len(jobs))
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
-        with step("search"):
-            _write_search(archive, writer, cache, reuse)
+        with step("search (start)"):
+            finish_search = _start_search(archive, writer, cache, reuse)
         with step("manifest"):
             snapshot_date = _updated(archive, epoch).date().isoformat()
             writer.write(MANIFEST, manifest_json(manifest(archive, sources, snapshot_date)))
@@ -144,6 +145,8 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
         with step("render and write"):
             writer.write_rendered(to_render, progress)
             _copy_assets(writer, assets)
+        with step("search (wait)"):
+            finish_search()
         with step("swap in"):
             writer.commit()
         with step("cache (write)"):
@@ -178,26 +181,24 @@ def _theme_digest() -> bytes:
     return page_key(tuple((p.relative_to(DEFAULT_TEMPLATES).as_posix(), p.read_bytes()) for p in files))
 
 
-def _write_search(archive: Archive, writer, cache: BuildCache, reuse: bool) -> None:
-    """The search files, from the archive alone (a template edit never changes them); when
-    their inputs are the previous build's, the previous files are linked, not rebuilt."""
+def _start_search(archive: Archive, writer, cache: BuildCache, reuse: bool) -> Callable[[], None]:
+    """The search files, from the archive alone (a template edit never changes them): when their
+    inputs are the previous build's, the previous files are linked; else they are built by a
+    forked process while the pages render. Returns what finishes them."""
     key = inputs_key(archive)
     previous = sorted(path for path, old in cache.pages.items() if path.startswith("search/") and old == key)
-    linked = set()
-    for path in previous if reuse else ():
-        if not writer.reuse_previous(path):
-            break
-        linked.add(path)
-    if previous and len(linked) == len(previous):
+    if previous and reuse and writer.reuse_all(previous):
         for path in previous:
             cache.unchanged(path, key)
         writer.write(*text_data_file())
-        return
-    for path, text in search_files(archive):
-        if path not in linked:  # a file linked before a link failed holds the same bytes
-            writer.write(path, text)
-        if path.startswith("search/"):
-            cache.unchanged(path, key)
+        return lambda: None
+    background = writer.write_in_background(lambda: search_files(archive))
+
+    def finish() -> None:
+        for path in background.finish():
+            if path.startswith("search/"):
+                cache.unchanged(path, key)
+    return finish
 
 
 def enrich(archive: Archive, problems: Problems, cache: BuildCache | None = None) -> Archive:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import marshal
 import multiprocessing
 import os
 import re
 import shutil
+import signal
 import time
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import BuildError, fail
@@ -58,6 +61,7 @@ class SiteWriter:
         self.written: set[str] = set()
         self._dirs: set[Path] = set()
         self._lock_file = None
+        self._background: list[Background] = []
 
     def __enter__(self) -> SiteWriter:
         try:
@@ -72,6 +76,8 @@ class SiteWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb):
+        for background in self._background:  # a build that failed: stop its writers before clearing up
+            background.stop()
         if exc_type is not None and self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
         if self._lock_file is not None:
@@ -138,6 +144,35 @@ class SiteWriter:
         finally:
             _SHARED.clear()
 
+    def write_in_background(self, produce: Callable[[], Iterable[tuple[str, str | bytes]]]) -> Background:
+        """Write the files `produce` yields from a forked process, while this one goes on (the
+        search index, on the core page rendering leaves idle); `Background.finish` claims them."""
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: write, send the paths written, leave
+            status = 1
+            try:
+                os.close(read_end)
+                os.close(self._lock_file.fileno())
+                die_with_parent()
+                written = []
+                for rel_path, content in produce():
+                    target = self.staging / rel_path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    _write_file(target, content, self.epoch)
+                    written.append(rel_path)
+                _send(write_end, ("written", written))
+                status = 0
+            except OSError as exc:  # a full disk: the parent says so as it would for its own write
+                _send(write_end, ("oserror", exc.errno, os.fsdecode(exc.filename or "")))
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self._background.append(Background(self, pid, read_end))
+        return self._background[-1]
+
     def previous_site_id(self):
         return site_id(self.out)
 
@@ -156,6 +191,19 @@ class SiteWriter:
         self.written.add(rel_path)
         if self.epoch is not None:
             os.utime(target, (self.epoch, self.epoch))
+        return True
+
+    def reuse_all(self, rel_paths: list[str]) -> bool:
+        """Link all of these from the current site, or none (False): a set of files that must
+        stay together, as the search's parts."""
+        linked = []
+        for rel_path in rel_paths:
+            if not self.reuse_previous(rel_path):
+                for done in linked:  # a link, never written through: the old site's file is untouched
+                    (self.staging / done).unlink()
+                    self.written.discard(done)
+                return False
+            linked.append(rel_path)
         return True
 
     def copy(self, source: Path, rel_path: str) -> None:
@@ -199,6 +247,46 @@ class SiteWriter:
             os.rename(entry, self.out / entry.name)
         self.staging.rmdir()
         shutil.rmtree(old, ignore_errors=True)
+
+
+class Background:
+    """Files being written by a forked process (SiteWriter.write_in_background)."""
+
+    def __init__(self, writer: SiteWriter, pid: int, read_end: int):
+        self.writer, self.pid, self.read_end = writer, pid, read_end
+
+    def finish(self) -> list[str]:
+        """Wait for the process; claim its files in the new site; their paths."""
+        with os.fdopen(self.read_end, "rb") as pipe:
+            sent = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        message = marshal.loads(sent) if sent else ("failed",)
+        if message[0] == "oserror":
+            raise OSError(message[1], os.strerror(message[1]), message[2] or None)
+        if status != 0 or message[0] != "written":
+            raise RuntimeError(f"the process writing in the background failed (wait status {status}); see the lines above")
+        written = message[1]
+        for rel_path in written:
+            self.writer._claim(rel_path)
+        return written
+
+    def stop(self) -> None:
+        """Kill the process if it still runs (a build that failed before waiting for it)."""
+        if self.pid is None:
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(self.read_end)
+        self.pid = None
+
+
+def _send(fd: int, message: tuple) -> None:
+    with os.fdopen(fd, "wb") as pipe:
+        pipe.write(marshal.dumps(message))
 
 
 def remove_in_background(folder: Path) -> None:

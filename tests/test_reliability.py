@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote
@@ -282,3 +283,38 @@ def test_file_names_never_reach_the_terminal_raw_and_static_link_loops_are_skipp
     (root / "templates" / "static" / "loop").symlink_to("loop")
     done = run([str(root), "--out", str(tmp_path / "out")])
     assert done.returncode == 0 and "a loop of links" in done.stderr, done.stderr
+
+
+def test_a_background_writer_that_fails_is_reported_and_leaves_the_previous_site(tmp_path):
+    """The search index is written by a forked process: its full disk is said as the build's own,
+    and a build that fails while it runs stops it and leaves nothing behind."""
+    import errno as errnos
+
+    from arshif.errors import BuildError
+    from arshif.write import SiteWriter
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "kept.html").write_text("old", encoding="utf-8")
+
+    def full_disk():
+        yield "search/a.js", "x"
+        raise OSError(errnos.ENOSPC, "No space left on device", str(out / "search/b.js"))
+
+    with pytest.raises(BuildError, match="the disk is full"), SiteWriter(out, None) as writer:
+        writer.write_in_background(full_disk).finish()
+
+    def forever():
+        yield "search/a.js", "x"
+        time.sleep(60)
+        yield "search/b.js", "y"
+
+    started = time.monotonic()
+    with pytest.raises(RuntimeError), SiteWriter(out, None) as writer:
+        pid = writer.write_in_background(forever).pid
+        raise RuntimeError("a template failed")
+    assert time.monotonic() - started < 30  # the writer was stopped, not waited for
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # and is gone: it will not write into a staging folder made anew
+    assert [p.name for p in out.iterdir()] == ["kept.html"]
+    assert not [p.name for p in tmp_path.iterdir() if ".arshif-tmp" in p.name]  # the staging folder is gone
