@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import marshal
 import os
+import sys
 import zlib
 from pathlib import Path
 
@@ -23,12 +25,24 @@ PACKAGE = Path(__file__).resolve().parent
 MAGIC = b"arshif build cache, format 2\n"  # then the code's version, then each part (see _framed)
 
 
+# What else decides the output: a new Jinja2, Markdown or Unicode table (Python) may write
+# other bytes for the same input, so pages kept from before would differ from a clean build.
+DEPENDENCIES = ("jinja2", "markdown", "pyarabic", "lunr", "hijridate", "numpy", "nh3")
+
+
 @functools.cache
 def code_version() -> bytes:
-    """Changes whenever any of arshif's source files does (read once per process)."""
+    """Changes whenever any of arshif's source files does, or Python's or a dependency's
+    version (read once per process)."""
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(PACKAGE.rglob("*.py")):
         digest.update(path.read_bytes())
+    digest.update(sys.version.encode())
+    for name in DEPENDENCIES:
+        try:
+            digest.update(f"{name} {importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name} ?".encode())
     return digest.digest()
 
 
@@ -49,6 +63,7 @@ class BuildCache:
         self.site_id = site_id  # (device, inode) of the output's marker file when these pages were written
         self.found_mentions: dict[tuple, tuple] = mentions or {}  # (scan, article id) -> (key, raw matches)
         self.header: dict = header or {}  # the last build's fingerprint and summary (see `finished`)
+        self.ignored = ""  # why a cache file there was not used, for a note
         self.new_seeds: dict[str, tuple] = {}
         self.new_pages: dict[str, bytes] = {}
         self.new_mentions: dict[str, tuple] = {}
@@ -68,10 +83,15 @@ class BuildCache:
             header, body = _read_parts(out, 2)
             parts = (header, body["seeds"], body["pages"], body["mentions"])
             if not all(isinstance(part, dict) for part in parts):
-                return cls()
+                raise Unreadable("damaged")
             return cls(parts[1], parts[2], header["site"], parts[3], header)
-        except (OSError, Unreadable, EOFError, ValueError, TypeError, KeyError):
-            return cls()  # no cache, a damaged one or another version's: build everything
+        except FileNotFoundError:
+            return cls()  # the first build: nothing to say
+        except (OSError, Unreadable, EOFError, ValueError, TypeError, KeyError) as exc:
+            ignored = cls()  # a damaged cache or another version's: build everything, and say why
+            reason = exc.args[0] if isinstance(exc, Unreadable) else "unreadable"
+            ignored.ignored = f"the build cache {cache_path(out)} was ignored ({reason}): everything is built anew"
+            return ignored
 
     def seed(self, path: Path, content_key: bytes):
         """What the loader made of a seed whose bytes are unchanged, else None."""

@@ -43,6 +43,7 @@ class BuildResult:
     seconds: float
     out: Path
     problems: Problems
+    notes: tuple[str, ...] = ()  # what the user should know that is no problem (a cache ignored)
 
 
 def source_date_epoch() -> int | None:
@@ -157,7 +158,8 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
             elif use_cache:
                 cache.save(out, writer.previous_site_id(), summary)
     progress.finish()
-    return BuildResult(len(archive.articles), len(jobs), time.perf_counter() - started, out, problems)
+    notes = (cache.ignored,) if cache.ignored else ()
+    return BuildResult(len(archive.articles), len(jobs), time.perf_counter() - started, out, problems, notes)
 
 
 def _unchanged_site(out: Path, fingerprint: bytes, header: dict) -> BuildResult | None:

@@ -31,12 +31,18 @@ def run_build(root: Path, out: Path, quiet: bool = False, strict: bool = False, 
         count = len([p for p in exc.problems if not p.is_warning])
         print(f"build failed: {count} error(s); the previous site, if any, is unchanged.", file=sys.stderr)
         return 1
-    show_problems(result.problems.warnings, root)
+    show_warnings_and_notes(result, root)
     if not quiet:
         print(f"built {result.articles} articles, {result.pages} pages in {result.seconds:.2f} s -> {out}")
     if profile:
         print(times.table(), file=sys.stderr)
     return 0
+
+
+def show_warnings_and_notes(result: BuildResult, root: Path) -> None:
+    show_problems(result.problems.warnings, root)
+    for note in result.notes:  # not a warning: --strict does not stop for it
+        print(f"note: {printable(note)}", file=sys.stderr)
 
 
 def show_problems(problems, root: Path, limit: int | None = MAX_WARNINGS_SHOWN) -> None:
@@ -92,7 +98,7 @@ def try_build(build_once: Callable[[Progress], BuildResult], root: Path, quiet: 
         summary = f"internal error: {type(exc).__name__}: {printable(exc)}"
         print(f"{summary}\n  (run again with --debug for the traceback, and report it)", file=sys.stderr, flush=True)
         return Outcome(False, "build failed: " + summary)
-    show_problems(result.problems.warnings, root)
+    show_warnings_and_notes(result, root)
     if not quiet:
         print(f"built {result.articles} articles, {result.pages} pages in {result.seconds:.2f} s -> {printable(result.out)}", flush=True)
     return Outcome(True, "built")

@@ -75,11 +75,29 @@ def test_a_corrupt_cache_only_costs_a_full_build(tmp_path):
     root = make_archive(tmp_path / "a")
     out = tmp_path / "out"
     build(root, out)
+    (root / "seeds" / "002.txt").write_text("عنوان آخر\nنص.\n", encoding="utf-8")
+    assert build(root, out).notes == ()  # a cache that reads is no news
     cache_path(out).write_bytes(b"\x00garbage")
-    build(root, out)
+    (root / "seeds" / "001.txt").write_text("عنوان جديد\nنص.\n", encoding="utf-8")
+    result = build(root, out)
+    assert len(result.notes) == 1 and "was ignored (the file ends too soon)" in result.notes[0]
     fresh = tmp_path / "fresh"
     build(root, fresh, use_cache=False)
     assert site_digest(out) == site_digest(fresh)
+
+
+def test_a_cache_of_another_version_is_ignored_with_a_note(tmp_path):
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    data = bytearray(cache_path(out).read_bytes())
+    start = data.index(b"format 2\n") + len(b"format 2\n")
+    data[start] ^= 0xFF  # the code version it was written by
+    cache_path(out).write_bytes(bytes(data))
+    (root / "seeds" / "001.txt").write_text("عنوان جديد\nنص.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), str(root), "--out", str(out), "--quiet"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "note: the build cache" in done.stderr and "another version of arshif" in done.stderr
 
 
 def test_search_files_are_linked_when_the_content_is_the_same_and_rebuilt_when_it_is_not(tmp_path):
