@@ -71,3 +71,34 @@ def test_two_builds_at_once_do_not_mix(corpus_archive, tmp_path):
     if second_status != 0:  # refused while the first held the lock
         assert "another build is writing to this output folder" in second_err
     assert (out / "index.html").is_file() and len(list((out / "articles").glob("*.html"))) == 2000
+
+
+def test_killed_incremental_rebuilds_leave_the_previous_site_and_the_next_build_right(corpus_archive, tmp_path):
+    """An incremental rebuild (cache on disk, most pages linked, the search index rebuilt in its own
+    process) killed at any moment: the site is the old one or the new one, never a mix, the cache
+    still describes it, and the next build equals a clean build."""
+    out = tmp_path / "site"
+    metadata = corpus_archive / "content" / "metadata.csv"
+    original = metadata.read_text(encoding="utf-8")
+    assert start_build(corpus_archive, out).wait() == 0
+    try:
+        lines = original.splitlines(keepends=True)
+        lines[5] = lines[5].replace(",2015-", ",2014-", 1)  # one article moves a year: its pages, lists and the search change
+        metadata.write_text("".join(lines), encoding="utf-8")
+        started = time.monotonic()
+        expected = tmp_path / "expected"
+        assert start_build(corpus_archive, expected).wait() == 0  # a clean build of the edited archive
+        clean = time.monotonic() - started
+        before = tree_digest(out)
+        moments = random.Random(11)
+        for fraction in sorted(moments.uniform(0.05, 0.9) for _ in range(4)):
+            build = start_build(corpus_archive, out)
+            time.sleep(fraction * clean / 2)  # an incremental rebuild takes about half a clean one's time, or less
+            build.send_signal(signal.SIGKILL)
+            build.wait()
+            assert tree_digest(out) in (before, tree_digest(expected)), f"a kill at {fraction:.2f} left a mixed site"
+        finished = start_build(corpus_archive, out)
+        assert finished.wait() == 0, finished.stderr.read()
+        assert tree_digest(out) == tree_digest(expected)
+    finally:
+        metadata.write_text(original, encoding="utf-8")
