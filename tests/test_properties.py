@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from arshif.enrich.matcher import Matcher
 from arshif.errors import BuildError, Problems
 from arshif.load import load_archive
-from arshif.text import base_form, clean_line, fold, from_lexicon_code, lexicon_code, normalise, readings, tokens
+from arshif.text import base_form, clean_line, clean_lines, fold, from_lexicon_code, lexicon_code, normalise, readings, tokens
 
 ARABIC = "".join(chr(c) for c in range(0x0600, 0x0700))
 arabic_text = st.text(alphabet=st.sampled_from(ARABIC + " \u200c\u200f\u202e\u0640" + string.ascii_letters + string.digits + "،.«»\"'-"))
@@ -78,3 +78,8 @@ def test_any_bytes_as_an_article_build_or_give_the_documented_error(tmp_path_fac
     else:
         [article] = archive.articles
         assert article.title and article.paragraphs
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=40), min_size=1, max_size=6))
+def test_cleaning_a_seeds_lines_at_once_is_cleaning_each(lines):
+    assert clean_lines(lines) == [clean_line(line) for line in lines]

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..cache import BuildCache
 from ..errors import Problems
 from ..model import Article, Paragraph
-from ..text import clean_line, digest, has_letters
+from ..text import clean_lines, digest, has_letters
 from .files import decode_text, read_bytes, split_lines
 
 
@@ -37,15 +37,11 @@ def _parse_seed(path: Path, data: bytes, problems: Problems) -> Article | None:
     if not any(line.strip() for line in lines):
         problems.error(path, None, "the file is empty", "write the headline on line 1 and a paragraph on each line after it")
         return None
-    title = clean_line(lines[0])
+    title, *body = clean_lines(lines)
     if not has_letters(title):
         problems.error(path, 1, "line 1 (the headline) is empty", "put the headline on the first line")
         return None
-    paragraphs = tuple(
-        Paragraph(cleaned, number)
-        for number, line in enumerate(lines[1:], start=2)
-        if (cleaned := clean_line(line))
-    )
+    paragraphs = tuple(Paragraph(line, number) for number, line in enumerate(body, start=2) if line)
     if not paragraphs:
         problems.error(path, 1, "the article has a headline but no body", "add the paragraphs after line 1, one a line")
         return None
