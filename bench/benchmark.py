@@ -10,6 +10,8 @@ Run from the repository root:
     .venv/bin/python bench/benchmark.py --no-entities --skip-matcher   # plain pages, no matcher section
     .venv/bin/python bench/benchmark.py --skip-search     # no search section (no Chromium needed)
     .venv/bin/python bench/benchmark.py --search-only     # the search section alone: arshif beside Pagefind
+    .venv/bin/python bench/benchmark.py --scale-only      # arshif beside Hugo at 2,000, 20,000 and 100,000 articles
+    .venv/bin/python bench/benchmark.py --scale-only --sizes 2000,20000 --skip-serve
 
 What it does:
 1. Unpacks the corpus (by default ../shared/corpus/bench-20k.tar.xz) into a temporary
@@ -22,13 +24,21 @@ What it does:
    measured the same way, and prints arshif's time as a ratio to theirs.
 5. Measures the entity matcher alone: MB of article text per second that Matcher.find
    gets through on one core, with 1,000, 10,000 and 50,000 aliases (skip: --skip-matcher).
-6. Measures arshif's client-side search beside Pagefind 1.6 (skip: --skip-search) on
+6. Scale (skip: --skip-scale): at each of --sizes (default 2,000, 20,000 and 100,000: the
+   first 2,000 of the corpus, all of it, and five copies of it with new ids, dates shifted
+   by whole years and a marker word ending each copy's headline), arshif and then Hugo:
+   full build, no-change and one-edit rebuilds from the CLI, and their preview servers
+   (`build.py serve`, `hugo server`; skip: --skip-serve) from saving an edit to the page
+   showing it over http; peak memory, output size and files; ratios to Hugo, and the time
+   per article at each size, flagged where the largest size's is over 1.3x a smaller one's.
+7. Measures arshif's client-side search beside Pagefind 1.6 (skip: --skip-search) on
    three sets: the 2,000 untarred articles of ../shared/corpus, the articles of step 2
-   and five copies of those (100,000; skip: --skip-100k): bytes per query session over
+   and five copies of those (100,000, the scale section's site when it built it; skip:
+   --skip-100k): bytes per query session over
    http and from file://, time to first results, query time, JS heap, index size and
    index build time on one core, precision@10 of 40 queries drawn from the headlines,
    and spelling variants that must give the same results (see bench/README.md).
-7. Prints summary tables and, with --json PATH, writes them as JSON.
+8. Prints summary tables and, with --json PATH, writes them as JSON.
 
 Pelican: .venv/bin/pip install 'pelican[markdown]==4.12.0'.  Hugo: apt-get install -y hugo.
 Pagefind: npm ci (a devDependency).  A missing tool is skipped with a note; this is a
@@ -43,19 +53,25 @@ import csv
 import functools
 import gzip
 import html
+import http.client
 import importlib.util
 import json
 import os
 import random
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
 import textwrap
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -239,8 +255,9 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return total, count
 
 
-def log_tail(log: Path) -> str:
-    lines = log.read_text(errors="replace").splitlines()
+def log_tail(log: Path, skip: re.Pattern | None = None) -> str:
+    """The log's last lines (those `skip` does not match), indented."""
+    lines = [line for line in log.read_text(errors="replace").splitlines() if not (skip and skip.search(line))]
     return "\n".join("    " + line for line in lines[-LOG_TAIL_LINES:])
 
 
@@ -374,6 +391,7 @@ def bench_rebuilds(archive: Path, articles: list[Article], scratch: Path) -> dic
         print(f"  PROBLEM: after the rebuild, {page} does not show the appended paragraph")
     figures = {"unchanged_seconds": unchanged.seconds, "one_changed_seconds": one_changed.seconds,
                "unchanged_peak_mb": unchanged.peak_mb, "one_changed_peak_mb": one_changed.peak_mb,
+               "unchanged_returncode": unchanged.returncode, "one_changed_returncode": one_changed.returncode,
                "edit_shown": edit_shown, "target_seconds": REBUILD_TARGET_SECONDS, "changed_article": changed.id}
     for label, run in (("no change", unchanged), ("one article changed", one_changed)):
         verdict = "within" if run.seconds < REBUILD_TARGET_SECONDS else "over"
@@ -537,6 +555,10 @@ def write_hugo_site(articles: list[Article], scratch: Path) -> Path:
     return site
 
 
+def hugo_command(hugo: str, site: Path, out: Path) -> list[str]:
+    return [hugo, "--source", str(site), "--destination", str(out), "--quiet"]
+
+
 def bench_hugo(articles: list[Article], scratch: Path) -> Result:
     hugo = shutil.which("hugo")
     if hugo is None:
@@ -545,8 +567,7 @@ def bench_hugo(articles: list[Article], scratch: Path) -> Result:
     out = scratch / "out-hugo"
     version = subprocess.run([hugo, "version"], capture_output=True, text=True, check=False).stdout.strip()
     print(f"Hugo: building {len(articles):,} articles with {version.split(' ')[1] if version else 'hugo'} ...", flush=True)
-    command = [hugo, "--source", str(site), "--destination", str(out), "--quiet"]
-    run = measure(command, scratch / "hugo-build.log", cwd=site)
+    run = measure(hugo_command(hugo, site, out), scratch / "hugo-build.log", cwd=site)
     result = fill_result(Result("Hugo", articles=len(articles)), run, out, count_existing(out, [f"posts/{a.id}/index.html" for a in articles]))
     result.extra["version"] = version
     return result
@@ -1539,8 +1560,10 @@ def build_set(search_set: SearchSet, folder: Path, header: list[str], rows: list
 
 
 def bench_search(args: argparse.Namespace, main_set: SearchSet,
-                 main_input: tuple[Path, list[str], list[dict], list[Article]], scratch: Path) -> dict:
-    """arshif's search beside Pagefind's on 2,000, the main set and five copies of it."""
+                 main_input: tuple[Path, list[str], list[dict], list[Article]], scratch: Path,
+                 built_copies: SearchSet | None = None) -> dict:
+    """arshif's search beside Pagefind's on 2,000, the main set and five copies of it (`built_copies`:
+    the scale section's site of those, when it made one, so it is not built twice)."""
     folder, header, rows, original_articles = main_input
     with_entities = not args.no_entities
     queries = draw_queries(main_set.articles, SEARCH_QUERIES_PER_KIND)
@@ -1563,8 +1586,10 @@ def bench_search(args: argparse.Namespace, main_set: SearchSet,
         print(f"  {small} is not a folder: no small set (give --search-corpus)")
     sets.append((main_set, (folder, header, rows, 1)))
     if not args.skip_100k:
-        copies = SearchSet("", original_articles, scratch / "search-copies", role="copies")
+        copies = built_copies or SearchSet("", original_articles, scratch / "search-copies", role="copies")
         copies.key = set_key(len(main_set.articles) * SEARCH_COPIES)
+        if built_copies:
+            print(f"  {copies.key}: the site the scale section built (its edits included in the judged texts)")
         sets.append((copies, (folder, header, rows, SEARCH_COPIES)))
     else:
         print("  100,000: skipped (--skip-100k)")
@@ -1800,6 +1825,452 @@ def print_search_table(report: dict) -> None:
           f"its WebAssembly memory not counted; see bench/README.md)")
 
 
+# -- scale: arshif beside Hugo at 2,000, 20,000 and 100,000 articles ------------------------
+#
+# One archive per size: the first N articles of the corpus or, for a size above its count,
+# whole copies of it made by arrange_copies (the generator the search section's 100,000 uses
+# too: new ids, dates shifted by whole years, a marker word at the end of each copy's
+# headline). arshif and then Hugo build it, each the same way: a full build; the same build
+# again with nothing changed; the same after one article gained a paragraph (checked on its
+# page); and its preview server (`build.py serve`, `hugo server`): from saving a second
+# paragraph into another article to that article's page showing it over http.
+
+SCALE_SIZES = (2_000, 20_000, 100_000)
+LINEAR_LIMIT = 1.3  # a time per article at the largest size above this many times a smaller size's is flagged
+SERVE_PARAGRAPH = "فقرة أضيفت أثناء المعاينة لقياس الزمن من الحفظ إلى ظهورها في الصفحة."
+# After the save the page is asked for every SERVE_POLL_SECONDS, or every 1% of the time since
+# the save when that is longer (at most 1 s): the figure is precise to 50 ms or 1%, and a slow
+# rebuild is not slowed further by a flood of requests to the process that runs it.
+SERVE_POLL_SECONDS = 0.05
+SERVE_POLL_SHARE, SERVE_POLL_MAX = 0.01, 1.0
+# Wait this long after the server says it serves before saving, so that its watcher has taken
+# its first look at the sources (a polling watcher that stats every file takes seconds at 100,000).
+SERVE_SETTLE_SECONDS = (2.0, 0.00015)  # seconds, plus per article: 2.3 s at 2,000, 17 s at 100,000
+SERVE_START_SECONDS = (300.0, 0.03)  # give up a server that is not serving after this many seconds, plus per article
+SERVE_EDIT_SECONDS = 120.0  # ...or an edit not served after this, plus twice the tool's full build (or 5 ms an article)
+SERVE_STOP_SECONDS = 120.0  # after Ctrl+C, a server may write its cache before it ends
+SCALE_TARGETS = {  # issue 13's targets for arshif: measure -> {articles: limit}; full_seconds is a ratio to Hugo's
+    "full_seconds": {20_000: 1.0, 100_000: 1.0},
+    "full_peak_mb": {100_000: 1024.0},
+    "unchanged_seconds": {20_000: 1.5},
+    "one_edit_seconds": {20_000: 2.0},
+    "serve_edit_seconds": {20_000: 0.5, 100_000: 1.0},
+}
+SCALE_ROWS = (  # (key in a tool's figures, label, unit)
+    ("full_seconds", "full build", "s"),
+    ("full_peak_mb", "  peak memory, full build", "MB"),
+    ("unchanged_seconds", "no-change rebuild, CLI", "s"),
+    ("one_edit_seconds", "one-edit rebuild, CLI", "s"),
+    ("serve_start_seconds", "serve: start until serving", "s"),
+    ("serve_edit_seconds", "serve: one edit until served", "s"),
+    ("serve_peak_mb", "  peak memory, server process", "MB"),
+    ("output_mb", "output", "MB1"),
+    ("files", "files", "n"),
+    ("article_pages", "article pages", "n"),
+)
+PER_ARTICLE = ("full_seconds", "unchanged_seconds", "one_edit_seconds", "serve_edit_seconds")
+SCALE_TOOLS = ("arshif", "Hugo")
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # localhost: never through a proxy
+_REQUEST_LOG = re.compile(r'"(GET|HEAD) \S+ HTTP/')  # a server's line per request: left out of the log tails shown
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """'2000,20000,100000' -> (2000, 20000, 100000), sorted, each once."""
+    try:
+        sizes = {int(part.strip().replace("_", "")) for part in text.split(",") if part.strip()}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of whole numbers: {text!r} (e.g. 2000,20000,100000)") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"sizes must be whole numbers of at least 1: {text!r}")
+    return tuple(sorted(sizes))
+
+
+def scale_plan(sizes: tuple[int, ...], available: int) -> list[tuple[int, int]]:
+    """(size, copies) per size: up to the corpus's count, its first articles (copies 1); above it, whole copies."""
+    plan = []
+    for size in sizes:
+        if size <= available:
+            plan.append((size, 1))
+        elif size % available == 0:
+            plan.append((size, size // available))
+        else:
+            raise SystemExit(f"error: --sizes {size:,}: the corpus has {available:,} articles, and {size:,} is neither at most "
+                             f"that nor a whole number of copies of it\n  fix: use sizes up to {available:,} or multiples of it")
+    return plan
+
+
+def made_by(size: int, copies: int, available: int) -> str:
+    if copies == 1:
+        return "the whole corpus" if size == available else f"the first {size:,} articles of the corpus"
+    return f"{copies} copies of the corpus's {available:,} (copy k: new ids, dates k years earlier, 'copyk' ending the headline)"
+
+
+def tool_figures(result: Result) -> dict:
+    """A tool's figures at one size, flat, so every row of the table is one key."""
+    return {"status": result.status, "note": result.note, "full_seconds": result.seconds, "full_peak_mb": result.peak_mb,
+            "articles_per_second": result.articles_per_second, "output_mb": result.output_mb, "files": result.files,
+            "article_pages": result.article_pages, "extra": result.extra}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int | None, str]:
+    """(status, body); (None, why) when nothing answered."""
+    try:
+        with _DIRECT.open(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except (OSError, http.client.HTTPException) as error:
+        return None, f"{type(error).__name__}: {error}"
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's own high-water mark of resident memory (VmHWM), children not included."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Ctrl+C, as a curator stops it; then its whole process group (its own, see served_edit) if it lingers."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(SERVE_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # what is left of the group: forked workers, if any
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def served_edit(tool: str, command: list[str], cwd: Path, log: Path, port: int, page_url: str,
+                edited: Path, addition: str, articles: int, full_seconds: float | None) -> dict:
+    """Start the server, wait until it says it serves on `port` and the page answers, save
+    `addition` at the end of `edited`, then ask for the page until it holds the new paragraph:
+    the seconds from the save to that answer."""
+    start_limit = SERVE_START_SECONDS[0] + SERVE_START_SECONDS[1] * articles
+    edit_limit = SERVE_EDIT_SECONDS + max(2 * (full_seconds or 0), 0.005 * articles)
+    settle = SERVE_SETTLE_SECONDS[0] + SERVE_SETTLE_SECONDS[1] * articles
+    marker = addition.strip()
+    figures: dict = {"status": "ok", "command": command, "url": page_url, "log": str(log), "edited": str(edited),
+                     "poll_seconds": SERVE_POLL_SECONDS, "settle_seconds": settle}
+    ready = threading.Event()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    with open(log, "w", encoding="utf-8", errors="replace") as output:
+        # A session of its own, so stop_server can end the server and only what it started.
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, text=True, encoding="utf-8", errors="replace",
+                                   start_new_session=True)
+
+        def read() -> None:
+            for line in process.stdout:
+                output.write(line)
+                output.flush()
+                if f":{port}/" in line:
+                    ready.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+
+        def give_up(why: str) -> dict:
+            figures.update(status="failed", note=why)
+            output.flush()
+            print(f"  {tool}, serve: NOT MEASURED: {why}; log: {log}\n{log_tail(log, skip=_REQUEST_LOG)}", flush=True)
+            return figures
+
+        try:
+            started = time.perf_counter()
+            while not ready.wait(0.1):
+                if process.poll() is not None:
+                    return give_up(f"the server ended (exit {process.returncode}) before it served")
+                if time.perf_counter() - started > start_limit:
+                    return give_up(f"not serving after {start_limit:.0f} s")
+            while True:  # it said so; now the page itself
+                status, body = fetch(page_url)
+                if status == 200 or process.poll() is not None or time.perf_counter() - started > start_limit:
+                    break
+                time.sleep(SERVE_POLL_SECONDS)
+            figures["start_seconds"] = time.perf_counter() - started
+            if status != 200:
+                return give_up(f"{page_url} answered {status or body}")
+            if marker in body:
+                return give_up("the page holds the new paragraph before the edit")
+            time.sleep(settle)
+            with open(edited, "a", encoding="utf-8") as handle:
+                handle.write(addition)
+            saved = time.perf_counter()
+            figures["saved"] = True
+            polls = 0
+            while True:
+                status, body = fetch(page_url)
+                polls += 1
+                now = time.perf_counter()
+                if status == 200 and marker in body:
+                    figures.update(edit_seconds=now - saved, polls=polls)
+                    break
+                if process.poll() is not None:
+                    return give_up(f"the server ended (exit {process.returncode}) after the edit")
+                if now - saved > edit_limit:
+                    return give_up(f"the edit was not served within {edit_limit:.0f} s (last answer: {status or body})")
+                time.sleep(min(SERVE_POLL_MAX, max(SERVE_POLL_SECONDS, SERVE_POLL_SHARE * (now - saved))))
+        finally:
+            figures["peak_mb"] = peak_rss_mb(process.pid)  # before it stops: then /proc forgets it
+            stop_server(process)
+            reader.join(5)
+    peak = "-" if figures["peak_mb"] is None else f"{figures['peak_mb']:,.0f} MB"
+    print(f"  {tool}, serve: serving after {figures['start_seconds']:.2f} s; one edit served {figures['edit_seconds']:.2f} s "
+          f"after the save ({polls} polls); server process peak {peak}", flush=True)
+    return figures
+
+
+def add_serve(figures: dict, serve: dict) -> None:
+    figures["serve"] = serve
+    if serve["status"] == "ok":
+        figures.update(serve_start_seconds=serve["start_seconds"], serve_edit_seconds=serve["edit_seconds"],
+                       serve_peak_mb=serve["peak_mb"])
+    elif serve.get("start_seconds") is not None:
+        figures["serve_start_seconds"] = serve["start_seconds"]
+
+
+def scale_arshif(archive: Path, articles: list[Article], work: Path, args: argparse.Namespace) -> tuple[dict, dict]:
+    """arshif's figures at one size, and what the edits left: {"edits": {id: paragraphs}, "site_current": bool}."""
+    figures = tool_figures(bench_arshif(archive, articles, work))
+    state = {"edits": {}, "site_current": figures["status"] == "ok"}
+    if figures["status"] != "ok":
+        return figures, state
+    out = work / "out-arshif"
+    if not args.skip_rebuild:
+        rebuilt = bench_rebuilds(archive, articles, work)
+        ok = rebuilt["unchanged_returncode"] == 0 and rebuilt["one_changed_returncode"] == 0
+        figures.update(unchanged_seconds=rebuilt["unchanged_seconds"] if rebuilt["unchanged_returncode"] == 0 else None,
+                       unchanged_peak_mb=rebuilt["unchanged_peak_mb"], one_edit_peak_mb=rebuilt["one_changed_peak_mb"],
+                       one_edit_seconds=rebuilt["one_changed_seconds"] if ok else None, edit_shown=rebuilt["edit_shown"],
+                       edited_article=rebuilt["changed_article"])
+        state["edits"][rebuilt["changed_article"]] = (APPENDED_PARAGRAPH,)
+        state["site_current"] = ok and rebuilt["edit_shown"]
+    if args.skip_serve:
+        return figures, state
+    target = articles[len(articles) // 3]
+    port = free_port()
+    command = [sys.executable, str(REPO / "build.py"), "serve", str(archive), "--out", str(out), "--host", "127.0.0.1",
+               "--port", str(port)]
+    print(f"arshif: serve (build.py serve, port {port}); then a paragraph appended to seeds/{target.id}.txt ...", flush=True)
+    serve = served_edit("arshif", command, REPO, work / "arshif-serve.log", port,
+                        f"http://127.0.0.1:{port}/articles/{quote(target.id)}.html",
+                        archive / "seeds" / f"{target.id}.txt", SERVE_PARAGRAPH + "\n", len(articles), figures["full_seconds"])
+    add_serve(figures, serve)
+    if serve.get("saved"):
+        state["edits"][target.id] = state["edits"].get(target.id, ()) + (SERVE_PARAGRAPH,)
+    state["site_current"] = state["site_current"] and serve["status"] == "ok"
+    return figures, state
+
+
+def scale_hugo(articles: list[Article], work: Path, args: argparse.Namespace) -> dict:
+    """Hugo's figures at one size: `hugo`, `hugo` again, `hugo` after one post gained a paragraph, `hugo server`."""
+    figures = tool_figures(bench_hugo(articles, work))
+    if figures["status"] != "ok":
+        return figures
+    hugo = shutil.which("hugo") or "hugo"
+    site, out = work / "hugo", work / "out-hugo"
+    figures["extra"]["server_renders_to"] = "memory (hugo server's default in 0.111)"
+    if not args.skip_rebuild:
+        print("Hugo: rebuild with no change (hugo again) ...", flush=True)
+        unchanged = measure(hugo_command(hugo, site, out), work / "hugo-rebuild-unchanged.log", cwd=site)
+        changed = articles[len(articles) // 2]
+        post = site / "content" / "posts" / f"{changed.id}.md"
+        with open(post, "a", encoding="utf-8") as handle:
+            handle.write("\n" + APPENDED_PARAGRAPH + "\n")
+        print(f"Hugo: rebuild after appending a paragraph to {post.name} ...", flush=True)
+        one = measure(hugo_command(hugo, site, out), work / "hugo-rebuild-one-changed.log", cwd=site)
+        page = out / "posts" / changed.id / "index.html"
+        shown = page.is_file() and APPENDED_PARAGRAPH in page.read_text(encoding="utf-8")
+        figures.update(unchanged_seconds=unchanged.seconds if unchanged.returncode == 0 else None,
+                       unchanged_peak_mb=unchanged.peak_mb, one_edit_seconds=one.seconds if one.returncode == 0 else None,
+                       one_edit_peak_mb=one.peak_mb, edit_shown=shown, edited_article=changed.id)
+        for label, run in (("no change", unchanged), ("one article changed", one)):
+            status = "" if run.returncode == 0 else f"  FAILED (exit {run.returncode}):\n{log_tail(run.log)}"
+            print(f"  rebuild, {label}: {run.seconds:.2f} s, peak {run.peak_mb:,.0f} MB{status}", flush=True)
+        if not shown:
+            print(f"  PROBLEM: after the rebuild, {page} does not show the appended paragraph")
+    if args.skip_serve:
+        return figures
+    target = articles[len(articles) // 3]
+    port = free_port()
+    command = [hugo, "server", "--source", str(site), "--bind", "127.0.0.1", "--port", str(port)]
+    print(f"Hugo: hugo server (in memory, port {port}); then a paragraph appended to {target.id}.md ...", flush=True)
+    add_serve(figures, served_edit("Hugo", command, site, work / "hugo-server.log", port,
+                                   f"http://127.0.0.1:{port}/posts/{quote(target.id)}/",
+                                   site / "content" / "posts" / f"{target.id}.md", "\n" + SERVE_PARAGRAPH + "\n", len(articles),
+                                   figures["full_seconds"]))
+    return figures
+
+
+def with_edits(articles: list[Article], edits: dict[str, tuple[str, ...]]) -> list[Article]:
+    """The articles as their seeds now read, after the paragraphs the rebuilds appended."""
+    return [replace(a, paragraphs=a.paragraphs + edits[a.id]) if a.id in edits else a for a in articles]
+
+
+def bench_scale(args: argparse.Namespace, corpus: tuple[Path, list[str], list[dict], list[Article]], scratch: Path,
+                search_rows: int) -> tuple[dict, SearchSet | None]:
+    """Every size in turn; returns the report and, when one size is the search section's 100,000
+    (SEARCH_COPIES copies of the rows it searches) and its site is current, that site for it to reuse."""
+    folder, header, rows, articles = corpus
+    plan = scale_plan(args.sizes, len(rows))
+    with_entities = not args.no_entities
+    print(f"\nscale: arshif beside Hugo at {', '.join(f'{size:,}' for size, _ in plan)} articles"
+          + ("" if not args.skip_serve else "; serve not measured (--skip-serve)")
+          + ("" if not args.skip_rebuild else "; rebuilds not measured (--skip-rebuild)"), flush=True)
+    report: dict = {"sizes": [size for size, _ in plan], "corpus_articles": len(rows), "linear_limit": LINEAR_LIMIT,
+                    "serve_poll_seconds": [SERVE_POLL_SECONDS, SERVE_POLL_SHARE, SERVE_POLL_MAX],
+                    "serve_settle_seconds": list(SERVE_SETTLE_SECONDS),
+                    "targets": {key: {str(size): limit for size, limit in limits.items()} for key, limits in SCALE_TARGETS.items()},
+                    "sets": {}}
+    reusable = None
+    for size, copies in plan:
+        key = set_key(size)
+        work = scratch / f"scale-{key}"
+        work.mkdir(parents=True)
+        print(f"\nscale, {key}: {size:,} articles, {made_by(size, copies, len(rows))} ...", flush=True)
+        if copies == 1:
+            archive, set_articles = arrange_archive(folder, header, rows[:size], work, with_entities), articles[:size]
+        else:
+            archive, set_articles = arrange_copies(folder, header, rows, articles, work, with_entities, copies)
+        entry = report["sets"][key] = {"articles": len(set_articles), "copies": copies,
+                                       "made_by": made_by(size, copies, len(rows)), "archive": str(archive)}
+        entry["arshif"], state = scale_arshif(archive, set_articles, work, args)
+        if args.skip_hugo:
+            print("Hugo: skipped (--skip-hugo)")
+            entry["Hugo"] = {"status": "skipped", "note": "--skip-hugo"}
+        else:
+            entry["Hugo"] = scale_hugo(set_articles, work, args)
+        print_scale_set(key, entry)
+        if copies == SEARCH_COPIES and search_rows == len(rows) and state["site_current"]:
+            reusable = SearchSet(key, with_edits(set_articles, state["edits"]), work, archive=archive, out=work / "out-arshif",
+                                 build={"seconds": entry["arshif"]["full_seconds"], "peak_mb": entry["arshif"]["full_peak_mb"],
+                                        "returncode": 0, "reused": f"the scale section's {key}"}, role="copies")
+    report["per_article"], report["flags"] = per_article(report["sets"])
+    return report, reusable
+
+
+def per_article(sets: dict) -> tuple[list[dict], list[str]]:
+    """Milliseconds per article of each timed measure at each size, the largest size's as a ratio
+    to each smaller one's, and a flag line for every ratio above LINEAR_LIMIT."""
+    keys = list(sets)  # in size order
+    rows, flags = [], []
+    labels = dict((key, label.strip()) for key, label, _ in SCALE_ROWS)
+    for tool in SCALE_TOOLS:
+        for measure in PER_ARTICLE:
+            ms = {}
+            for key, entry in sets.items():
+                figures = entry.get(tool, {})
+                if figures.get("status") == "ok" and figures.get(measure) is not None:
+                    ms[key] = figures[measure] * 1000 / entry["articles"]
+            if not ms:
+                continue
+            largest = keys[-1]
+            ratios = {f"{largest}/{key}": ms[largest] / ms[key] for key in keys[:-1] if largest in ms and ms.get(key)}
+            over = {pair: ratio for pair, ratio in ratios.items() if ratio > LINEAR_LIMIT}
+            rows.append({"tool": tool, "measure": measure, "label": labels[measure], "ms_per_article": ms, "ratios": ratios,
+                         "flag": bool(over)})
+            if over:
+                flags.append(f"{tool}, {labels[measure]}: {ms[largest]:.3f} ms per article at {largest}, "
+                             + ", ".join(f"{ratio:.2f}x that at {pair.split('/')[1]}" for pair, ratio in over.items())
+                             + f" (over {LINEAR_LIMIT}x: the cost grows faster than the archive)")
+    return rows, flags
+
+
+def _scale_format(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    return {"s": f"{value:,.2f} s", "MB": f"{value:,.0f} MB", "MB1": f"{value:,.1f} MB", "n": f"{value:,}"}[unit]
+
+
+def scale_target(measure: str, articles: int, figures: dict, hugo: dict) -> tuple[str, bool | None]:
+    """Issue 13's target for arshif at this size, if it has one, and whether arshif meets it."""
+    limit = SCALE_TARGETS.get(measure, {}).get(articles)
+    if limit is None:
+        return "", None
+    value = figures.get(measure)
+    if measure == "full_seconds":
+        theirs = hugo.get("full_seconds") if hugo.get("status") == "ok" else None
+        ok = None if value is None or not theirs else value / theirs <= limit
+        return f"≤ {limit:.1f}× Hugo", ok
+    unit = "MB" if measure.endswith("_mb") else "s"
+    return f"≤ {_scale_format(limit, unit)}", None if value is None else value <= limit
+
+
+def print_scale_set(key: str, entry: dict) -> None:
+    ours, theirs = entry["arshif"], entry["Hugo"]
+    width, label_width = 12, max(len(label) for _, label, _ in SCALE_ROWS)
+    header = f"{'scale, ' + key + ' (' + format(entry['articles'], ',') + ' articles)':<{label_width}}  " \
+             f"{'arshif':>{width}}  {'Hugo':>{width}}  {'arshif/Hugo':>{width}}  issue 13 target"
+    print("\n" + header)
+    print("-" * len(header))
+    for measure, label, unit in SCALE_ROWS:
+        mine = ours.get(measure) if ours.get("status") == "ok" else None
+        other = theirs.get(measure) if theirs.get("status") == "ok" else None
+        ratio = f"{mine / other:.2f}x" if mine is not None and other else "-"
+        target, ok = scale_target(measure, entry["articles"], ours, theirs)
+        verdict = {True: " ✓", False: " ✗", None: ""}[ok] if target else ""
+        print(f"{label:<{label_width}}  {_scale_format(mine, unit):>{width}}  {_scale_format(other, unit):>{width}}  "
+              f"{ratio:>{width}}  {target}{verdict}")
+    for tool, figures in (("arshif", ours), ("Hugo", theirs)):
+        if figures.get("status") != "ok":
+            print(f"  {tool}: {figures.get('status')}{': ' + figures['note'] if figures.get('note') else ''}")
+            continue
+        if figures.get("note"):
+            print(f"  {tool}: {figures['note']}")
+        if figures.get("edit_shown") is False:
+            print(f"  {tool}: PROBLEM: after the one-edit rebuild the article's page did not show the new paragraph")
+        serve = figures.get("serve")
+        if serve and serve["status"] != "ok":
+            print(f"  {tool}, serve: not measured: {serve.get('note')}")
+    print(flush=True)
+
+
+def print_per_article(report: dict) -> None:
+    keys = list(report["sets"])
+    if not report["per_article"]:
+        return
+    ratio_keys = list(dict.fromkeys(pair for row in report["per_article"] for pair in row["ratios"]))
+    label_width = max(len("ms per article"), *(len(f"{row['tool']}, {row['label']}") for row in report["per_article"]))
+    header = (f"{'ms per article':<{label_width}}  " + "  ".join(f"{k:>9}" for k in keys) + "  "
+              + "  ".join(f"{pair:>10}" for pair in ratio_keys))
+    print(header)
+    print("-" * len(header))
+    for row in report["per_article"]:
+        cells = [f"{row['ms_per_article'][k]:9.3f}" if k in row["ms_per_article"] else f"{'-':>9}" for k in keys]
+        ratios = [(f"{row['ratios'][p]:.2f}x" + (" !" if row["ratios"][p] > LINEAR_LIMIT else "  ")).rjust(10)
+                  if p in row["ratios"] else f"{'-':>10}" for p in ratio_keys]
+        print(f"{row['tool'] + ', ' + row['label']:<{label_width}}  " + "  ".join(cells) + "  " + "  ".join(ratios))
+    for flag in report["flags"]:
+        print(f"FLAG: {flag}")
+    if not ratio_keys:
+        return
+    if not report["flags"]:
+        print(f"no time per article at {keys[-1]} is more than {LINEAR_LIMIT}x that at a smaller size")
+    print(f"(! marks a ratio over {LINEAR_LIMIT}x; a rebuild that does only the work an edit needs should cost about the "
+          f"same at every size, so its ms per article falls as the archive grows)")
+
+
+def print_scale(report: dict) -> None:
+    for key, entry in report["sets"].items():
+        print_scale_set(key, entry)
+    print_per_article(report)
+
+
 # -- reporting ------------------------------------------------------------------
 
 
@@ -1834,7 +2305,7 @@ def _cell(value, spec: str, width: int) -> str:
 
 
 def print_summary(results: list[Result], rebuilds: dict | None, matcher: dict | None, search: dict | None,
-                  comparisons: list[str]) -> None:
+                  comparisons: list[str], scale: dict | None = None) -> None:
     print("\n== summary ==")
     if results:
         print(summary_table(results))
@@ -1849,13 +2320,15 @@ def print_summary(results: list[Result], rebuilds: dict | None, matcher: dict | 
             print("matcher, " + matcher_line(run))
     for line in comparisons:
         print(line)
+    if scale:
+        print_scale(scale)
     if search:
         print()
         print_search_table(search)
 
 
 def write_json(path: Path, args: argparse.Namespace, results: list[Result], rebuilds: dict | None, matcher: dict | None,
-               search: dict | None, comparisons: list[str]) -> None:
+               search: dict | None, comparisons: list[str], scale: dict | None = None) -> None:
     report = {
         "corpus": str(args.corpus),
         "articles": results[0].articles if results else 0,
@@ -1866,6 +2339,7 @@ def write_json(path: Path, args: argparse.Namespace, results: list[Result], rebu
         "results": [asdict(r) for r in results],
         "arshif_rebuild": rebuilds,
         "matcher": matcher,
+        "scale": scale,
         "search": search,
         "comparisons": comparisons,
     }
@@ -1892,6 +2366,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--search-only", action="store_true",
                         help="only the search section: no Pelican, Hugo, matcher or rebuilds, and arshif's build not measured")
     parser.add_argument("--skip-100k", action="store_true", help="leave the five copies (100,000 articles) out of the search section")
+    parser.add_argument("--sizes", type=parse_sizes, default=SCALE_SIZES, metavar="N,N,...",
+                        help="the scale section's sizes: the first N articles of the corpus, or whole copies of it above its "
+                             "count (default: 2000,20000,100000)")
+    parser.add_argument("--skip-serve", action="store_true", help="do not measure arshif serve and hugo server in the scale section")
+    parser.add_argument("--skip-scale", action="store_true", help="leave out the scale section (arshif beside Hugo at each size)")
+    parser.add_argument("--scale-only", action="store_true",
+                        help="only the scale section: no Pelican, matcher or search, and no separate build of --articles")
     parser.add_argument("--skip-pagefind", action="store_true", help="leave Pagefind out of the search section")
     parser.add_argument("--pagefind-timeout", type=float, default=PAGEFIND_TIMEOUT_SECONDS, metavar="SECONDS",
                         help="give up a Pagefind index that takes longer (default: %(default).0f)")
@@ -1904,6 +2385,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--articles must be at least 1")
     if args.search_only and args.skip_search:
         parser.error("--search-only and --skip-search leave nothing to do")
+    if args.scale_only and args.skip_scale:
+        parser.error("--scale-only and --skip-scale leave nothing to do")
+    if args.scale_only and args.search_only:
+        parser.error("--scale-only and --search-only: choose one (or neither, for everything)")
     return args
 
 
@@ -1928,10 +2413,12 @@ def run_benchmark(args: argparse.Namespace, scratch: Path) -> None:
     print("entities: none (--no-entities)" if args.no_entities else f"entities: {ENTITIES_FILE.relative_to(REPO)} copied into the archive", flush=True)
 
     results: list[Result] = []
-    rebuilds = matcher = None
+    rebuilds = matcher = scale = built_copies = None
     main_set = SearchSet(set_key(len(articles)), articles, scratch / "search-main", role="main")
     if args.search_only:
-        print("search only (--search-only): no Pelican, Hugo, matcher or rebuilds")
+        print("search only (--search-only): no Pelican, Hugo, matcher, rebuilds or scale section")
+    elif args.scale_only:
+        print("scale only (--scale-only): arshif beside Hugo at each of --sizes; no Pelican, matcher or search")
     else:
         archive = arrange_archive(folder, header, rows, scratch, with_entities=not args.no_entities)
         ours = bench_arshif(archive, articles, scratch)
@@ -1955,17 +2442,27 @@ def run_benchmark(args: argparse.Namespace, scratch: Path) -> None:
                                  for a in articles]
             main_set.archive, main_set.out = archive, scratch / "out-arshif"
             main_set.build = {"seconds": ours.seconds, "peak_mb": ours.peak_mb, "returncode": 0, "reused": True}
+    # After the matcher (it runs in this process), before the search (which reuses its 100,000).
+    if args.skip_scale:
+        print("scale: skipped (--skip-scale)")
+    elif not args.search_only:
+        if args.articles is None:
+            everything = (folder, header, rows, articles)
+        else:  # the sizes are counted in the whole corpus, whatever --articles says
+            all_header, all_rows = read_rows(folder, None)
+            everything = (folder, all_header, all_rows, [read_article(folder, row) for row in all_rows])
+        scale, built_copies = bench_scale(args, everything, scratch, len(rows))
     # After every build too: the index timing runs on one core, the browser wants the cores.
     search = None
-    if args.skip_search:
-        print("search: skipped (--skip-search)")
+    if args.skip_search or args.scale_only:
+        print("search: skipped (" + ("--skip-search" if args.skip_search else "--scale-only") + ")")
     else:
-        search = bench_search(args, main_set, (folder, header, rows, articles), scratch)
+        search = bench_search(args, main_set, (folder, header, rows, articles), scratch, built_copies)
 
     comparisons = [line for other in results[1:] if (line := comparison(results[0], other))]
-    print_summary(results, rebuilds, matcher, search, comparisons)
+    print_summary(results, rebuilds, matcher, search, comparisons, scale)
     if args.json:
-        write_json(args.json, args, results, rebuilds, matcher, search, comparisons)
+        write_json(args.json, args, results, rebuilds, matcher, search, comparisons, scale)
 
 
 def main(argv: list[str] | None = None) -> int:
