@@ -7,6 +7,14 @@ long-lived Preview that owns every build call, so what it keeps stays in memory 
 rebuilds), and the HTTP server. Live reload lives in this module alone: the handler adds
 one external script to the HTML it sends (the site's CSP allows 'self' scripts, no inline
 one), and the files on disk never hold it.
+
+What a hostile or careless user can do to it, and what holds (tests/test_serve_hostile.py):
+nothing outside the built folder is served (not through a link planted in it either), only
+requests to serve's own names are answered (DNS rebinding) and another site's pages cannot
+use its event streams, a folder linked inside a source folder is not watched through (a link
+to / or to the site), a watch that fails (watchfiles cannot decode a name that is not UTF-8)
+starts again, a deleted site folder is built again, and Ctrl+C during a rebuild stops serve
+once the build has finished.
 """
 
 from __future__ import annotations
@@ -14,7 +22,9 @@ from __future__ import annotations
 import errno
 import hashlib
 import http.server
+import ipaddress
 import json
+import os
 import queue
 import re
 import signal
@@ -30,11 +40,15 @@ import watchfiles
 from . import inputs
 from .inputs import NEVER_INPUT, source_folder_names, source_folders
 from .pipeline import DEFAULT_TEMPLATES, BuildResult, Progress, Session, build
-from .report import show_changes, try_build
+from .report import printable, show_changes, try_build
 
 QUIET_SECONDS = 0.15  # a burst of saves (an editor's temp file, rename and backup; a git checkout) is one rebuild
 MAX_BURST_SECONDS = 2.0  # ...unless it never ends: then build what there is
 HEARTBEAT_SECONDS = 15  # an idle event stream sends a comment this often, so a closed tab ends its thread
+WATCH_READY_SECONDS = 5.0  # the longest the first build waits for the watches to be up
+WATCH_TICK_MS = 200  # an idle watch says it is up after this long (watchfiles' rust_timeout)
+MAX_EVENT_STREAMS = 32  # open tabs in view: each holds a thread; more are refused, not a thread each
+IDLE_SECONDS = 30  # a connection that sends no request (or reads no answer) for this long is closed
 PREFIX = "/__arshif/"  # what serve answers itself; a built site never has this folder
 RELOAD_SCRIPT, EVENTS, STATUS = PREFIX + "reload.js", PREFIX + "events", PREFIX + "status"
 
@@ -63,6 +77,7 @@ class Preview:
         self._finished = threading.Condition()
         self.session = Session(out)  # the build cache, in memory from one rebuild to the next
         self._building = threading.Lock()
+        self._closed = False
 
     def _build(self, progress: Progress) -> BuildResult:
         """The one call of the pipeline."""
@@ -71,14 +86,29 @@ class Preview:
     def rebuild(self) -> bool:
         """Build; tell the terminal, then the open tabs. A failed build leaves the last good site served."""
         with self._building:
+            if self._closed:
+                return False
             outcome = try_build(self._build, self.root, self.quiet, self.debug)
         self._publish(outcome.ok, outcome.summary, outcome.problems)
         return outcome.ok
 
     def close(self) -> None:
-        """Write the cache once, for the next build from the command line (never mid-build)."""
-        with self._building:
+        """Write the cache once, for the next build from the command line: the last finished
+        build's, never mid-build. A build in progress is waited for (its workers ignore Ctrl+C,
+        see _stop_handler); a second Ctrl+C stops at once, the cache left as it was."""
+        self._closed = True
+        if not self._building.acquire(blocking=False):
+            print("stopping once the build in progress has finished (Ctrl+C again to stop now, without saving the build cache)", flush=True)
+            self._building.acquire()
+        try:
             self.session.save()
+        finally:
+            self._building.release()
+
+    def site_removed(self) -> bool:
+        """The output folder deleted (by hand) since the last build, which was good: build it again
+        at once, rather than answer 404 until the next edit."""
+        return self.status.ok and self.status.generation > 0 and not self.out.is_dir()
 
     def _publish(self, ok: bool, summary: str, problems: tuple[str, ...]) -> None:
         with self._finished:
@@ -112,14 +142,32 @@ class _Either:
 
 
 def watched_folders(root: Path) -> list[Path]:
-    """What serve watches recursively: the archive's source folders that exist (arshif.inputs,
-    read at each call) and the default theme; never the output folder, which check_output_folder
-    keeps out of them."""
+    """What serve watches, each folder on its own (not recursively): the archive's source folders
+    that exist (arshif.inputs, read at each call) and the default theme, and the folders inside
+    them, never through a link inside one, as the build never reads through such a link either
+    (inputs.input_files): one to / had watchfiles walk the whole disk and give up, one to the
+    archive folder had it watch the output folder, which check_output_folder keeps out of the
+    source folders. A source folder that is a link (seeds kept elsewhere) is watched where it
+    leads, unless its kind refuses links out of the archive (templates/), as the build does."""
+    real_root = os.path.realpath(root)
     found = {}
-    for folder in [*source_folders(root), DEFAULT_TEMPLATES]:
-        if folder.is_dir():
-            found.setdefault(folder.resolve(), folder)
+    for top in [*source_folders(root), DEFAULT_TEMPLATES]:
+        if not top.is_dir() or (top.name in _refusing_links_out() and not _inside(top, real_root)):
+            continue
+        for folder, subfolders, _ in os.walk(top):  # followlinks=False: not into a linked folder inside
+            subfolders[:] = [name for name in subfolders if name not in NEVER_INPUT]
+            found.setdefault(os.path.realpath(folder), Path(folder))
     return list(found.values())
+
+
+def _refusing_links_out() -> set[str]:
+    """The archive's top-level folders whose kinds are never read through a link out of the archive."""
+    return {name for name in source_folder_names() if not any(k.links_out for k in inputs.INPUT_KINDS if k.top == name)}
+
+
+def _inside(path: Path, real_root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def top_names() -> set[str]:
@@ -137,7 +185,11 @@ def source_state(root: Path) -> tuple:
     """Names, sizes and modification times of every file serve watches: it changes when any of
     them does (tests/test_inputs.py holds the watcher to the registry of inputs with it)."""
     files = [root / name for name in top_names() if (root / name).is_file()]
-    files += [path for folder in watched_folders(root) for path in folder.rglob("*") if path.is_file() and is_watched(path)]
+    for folder in watched_folders(root):
+        try:
+            files += [Path(entry.path) for entry in os.scandir(folder) if entry.is_file() and is_watched(Path(entry.path))]
+        except OSError:  # removed meanwhile
+            continue
     state = []
     for path in files:
         try:
@@ -151,37 +203,76 @@ def source_state(root: Path) -> tuple:
 class SourceWatcher:
     """Puts each batch of changed paths on `changes`. Two watches, so the output folder (by
     default inside the archive folder) is never watched: the archive folder itself, not
-    recursively (top_names), and watched_folders, recursively; the second starts again when a
-    source folder comes or goes."""
+    recursively (top_names), and each of watched_folders on its own; the second starts again
+    when a folder comes or goes. A watch that starts again may miss what changes meanwhile:
+    once it is up, a change since it stopped asks for a build."""
 
     def __init__(self, root: Path, changes: queue.Queue, stop: threading.Event):
         self.root, self.changes, self.stop = root, changes, stop
         self._rewatch = threading.Event()
+        self._ready = (threading.Event(), threading.Event())  # each watch is up
 
     def start(self) -> None:
         for target in (self._watch_top, self._watch_folders):
             threading.Thread(target=target, daemon=True, name=f"arshif{target.__name__}").start()
 
+    def wait_ready(self, timeout: float) -> None:
+        """Until both watches are up (at most `timeout` seconds): an edit made from then on is seen."""
+        deadline = time.monotonic() + timeout
+        for ready in self._ready:
+            ready.wait(max(0.0, deadline - time.monotonic()))
+
     def _watch_top(self) -> None:
         names, folders = top_names(), set(source_folder_names())
-        for batch in self._watch([self.root], lambda _, path: Path(path).name in names, recursive=False, stop=self.stop):
+        for batch in self._watch(lambda: [self.root], lambda _, path: Path(path).name in names, self.stop, self._ready[0]):
             if any(Path(path).name in folders for _, path in batch):
                 self._rewatch.set()  # watch the source folders that are there now
             self.changes.put({path for _, path in batch})
 
     def _watch_folders(self) -> None:
-        while not self.stop.is_set():
-            self._rewatch.clear()
-            folders = watched_folders(self.root)
-            for batch in self._watch(folders, lambda _, path: is_watched(Path(path)), recursive=True, stop=_Either(self.stop, self._rewatch)):
-                self.changes.put({path for _, path in batch})
+        watching: set[str] = set()
 
-    def _watch(self, paths, is_input, recursive: bool, stop):
-        try:
-            yield from watchfiles.watch(*paths, watch_filter=is_input, recursive=recursive, stop_event=stop, raise_interrupt=False)
-        except OSError as exc:  # a folder removed as the watch began: look again soon
-            print(f"watching the sources: {exc.strerror or type(exc).__name__}; trying again", file=sys.stderr, flush=True)
-            self.stop.wait(1.0)
+        def folders() -> list[Path]:
+            self._rewatch.clear()
+            found = watched_folders(self.root)
+            watching.clear()
+            watching.update(str(folder) for folder in found)
+            return found
+
+        for batch in self._watch(folders, lambda _, path: is_watched(Path(path)), _Either(self.stop, self._rewatch), self._ready[1]):
+            if any(_folder_came_or_went(change, path, watching) for change, path in batch):
+                self._rewatch.set()  # watch the folders that are there now
+            self.changes.put({path for _, path in batch})
+
+    def _watch(self, folders, is_input, restart, ready: threading.Event):
+        """Each batch of changes to the `folders()` (each on its own), until serve stops; the watch
+        starts again when `restart` is set or when it fails: watchfiles raises on a file name that
+        is not UTF-8 (and loses the changes it held), a folder may go as the watch begins."""
+        missed, said = False, ""
+        while not self.stop.is_set():
+            watched, before = folders(), (source_state(self.root) if ready.is_set() else None)
+            try:
+                for batch in watchfiles.watch(*watched, watch_filter=is_input, recursive=False, stop_event=restart, raise_interrupt=False,
+                                              ignore_permission_denied=True, yield_on_timeout=True, rust_timeout=WATCH_TICK_MS):
+                    if before is not None or missed:  # up again: what changed while it was not?
+                        if missed or source_state(self.root) != before:
+                            self.changes.put({str(folder) for folder in watched})
+                        before, missed, said = None, False, ""
+                    ready.set()
+                    if batch:
+                        yield batch
+            except Exception as exc:  # whatever it is: a dead watcher would leave serve showing an old site
+                message = f"watching the sources: {printable(exc) or type(exc).__name__}; watching again"
+                if message != said:  # once, not each second while it lasts (the archive folder deleted)
+                    print(message, file=sys.stderr, flush=True)
+                missed, said = True, message
+                self.stop.wait(1.0)
+
+
+def _folder_came_or_went(change: watchfiles.Change, path: str, watching: set[str]) -> bool:
+    if change == watchfiles.Change.added:
+        return os.path.isdir(path) and not os.path.islink(path)
+    return change == watchfiles.Change.deleted and path in watching
 
 
 def rebuild_on_change(preview: Preview, changes: queue.Queue, stop: threading.Event) -> None:
@@ -190,6 +281,10 @@ def rebuild_on_change(preview: Preview, changes: queue.Queue, stop: threading.Ev
         try:
             changed = set(changes.get(timeout=0.5))
         except queue.Empty:
+            if preview.site_removed():
+                if not preview.quiet:
+                    print(f"the site folder {printable(preview.out)} was removed; building it again...", flush=True)
+                preview.rebuild()
             continue
         deadline = time.monotonic() + MAX_BURST_SECONDS
         while time.monotonic() < deadline:
@@ -197,6 +292,8 @@ def rebuild_on_change(preview: Preview, changes: queue.Queue, stop: threading.Ev
                 changed |= changes.get(timeout=QUIET_SECONDS)
             except queue.Empty:
                 break
+        if stop.is_set():
+            return
         if not preview.quiet:
             show_changes(sorted(_relative(Path(path), preview.root) for path in changed))
         preview.rebuild()
@@ -291,6 +388,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     preview: Preview
     verbose = False
+    timeout = IDLE_SECONDS
 
     def do_GET(self) -> None:
         self._answer(with_body=True)
@@ -300,13 +398,16 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def _answer(self, with_body: bool) -> None:
         url = urlsplit(self.path)
+        refused = self._refused(url.path)
+        if refused:
+            return self.send_error(403, refused)
         if url.path == RELOAD_SCRIPT:
             return self._send("text/javascript; charset=utf-8", RELOAD_JS.encode(), with_body)
         if url.path == STATUS:
             return self._send("application/json; charset=utf-8", self.preview.status.as_json(), with_body)
         if url.path == EVENTS:
             query = parse_qs(url.query)
-            return self._events(query.get("page", ["/"])[0], query.get("digest", [""])[0])
+            return self._events(query.get("page", ["/"])[0], query.get("digest", [""])[0], with_body)
         page = self._page_file(url.path)
         try:
             html = page.read_bytes() if page else None
@@ -317,14 +418,53 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         del self.headers["If-Modified-Since"]  # a rebuilt file may keep its time (SOURCE_DATE_EPOCH): always send it
         super().do_GET() if with_body else super().do_HEAD()
 
+    def _refused(self, url_path: str) -> str:
+        """Why a request is not answered ('' if it is). Bound to this computer only (the default),
+        serve answers only requests to its own names: a web page whose site's name was made to
+        point at 127.0.0.1 (DNS rebinding) could otherwise read the preview. And its own
+        addresses answer no other site's page: its event streams would hold the browser's few
+        connections to serve, so that the curator's tabs could not reach it."""
+        host = self.headers.get("Host", "")
+        try:
+            name = urlsplit("//" + host).hostname
+        except ValueError:
+            return "a malformed Host header"
+        if self.server.loopback_only and name is not None and not _is_loopback(name):
+            return "serve answers requests to localhost and 127.0.0.1 only"
+        origin = self.headers.get("Origin")
+        if url_path.startswith(PREFIX) and origin is not None and origin.lower() != f"http://{host}".lower():
+            return "serve's own addresses answer its own pages only"
+        return ""
+
+    def translate_path(self, path: str) -> str:
+        """The file an address names, never outside the built folder: a link in it that leads out
+        (a build writes none; someone may plant one), or a name no file system holds (a NUL, a
+        lone surrogate), gives a path that does not exist, so the answer is a 404."""
+        found = super().translate_path(path)
+        nowhere = os.path.join(self.directory, PREFIX.strip("/"), "nowhere")  # a site has no such folder
+        try:
+            real, base = os.path.realpath(found), os.path.realpath(self.directory)
+        except ValueError:  # a NUL, or a surrogate that cannot be a file name
+            return nowhere
+        return found if real == base or real.startswith(base.rstrip(os.sep) + os.sep) else nowhere
+
+    def list_directory(self, path):
+        """A folder without index.html is not listed: a static host shows none either, and a
+        link to a folder must look as broken here as it will there."""
+        self.send_error(404, "No index.html in this folder")
+        return None
+
     def _page_file(self, url_path: str) -> Path | None:
         """The HTML file an address shows ('/' and '/archive/' are their index.html), if any."""
-        path = Path(self.translate_path(url_path))
-        if path.is_dir():
-            if not url_path.endswith("/"):
-                return None  # SimpleHTTPRequestHandler redirects to the address with '/'
-            path = path / "index.html"
-        return path if path.suffix == ".html" and path.is_file() else None
+        try:
+            path = Path(self.translate_path(url_path))
+            if path.is_dir():
+                if not url_path.endswith("/"):
+                    return None  # SimpleHTTPRequestHandler redirects to the address with '/'
+                path = path / "index.html"
+            return path if path.suffix == ".html" and path.is_file() else None
+        except (OSError, ValueError):  # a name too long for the file system: not a page
+            return None
 
     def _digest(self, url_path: str, html: bytes | None) -> str:
         """What the page looks like: its bytes and its stylesheets' (a CSS edit reloads it too)."""
@@ -346,12 +486,22 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         except OSError:
             return ""
 
-    def _events(self, page: str, digest: str) -> None:
+    def _events(self, page: str, digest: str, with_body: bool) -> None:
         """Server-sent events for one open tab: after each build, `failed`, `reload` (its page
-        changed) or `ok`; also at once, so a tab opened on a broken build shows its errors."""
+        changed) or `ok`; also at once, so a tab opened on a broken build shows its errors.
+        Each stream holds a thread: past MAX_EVENT_STREAMS, more are refused."""
+        if not with_body:
+            return self._send("text/event-stream", b"", with_body=False)
+        if not self.server.streams.acquire(blocking=False):
+            return self.send_error(503, f"more than {MAX_EVENT_STREAMS} event streams are open")
+        try:
+            self._stream_events(page, digest)
+        finally:
+            self.server.streams.release()
+
+    def _stream_events(self, page: str, digest: str) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.close_connection = True
         seen = -1
@@ -394,11 +544,17 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
 class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 64  # with socketserver's 5, some of a burst of connections waited a second to be accepted
     verbose = False
+    loopback_only = True  # bound to this computer only: requests to other names are refused
+
+    def server_activate(self) -> None:
+        self.streams = threading.BoundedSemaphore(MAX_EVENT_STREAMS)
+        super().server_activate()
 
     def handle_error(self, request, client_address) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return  # a browser that cancelled a request (a font, a page left): nothing to tell
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # a browser that cancelled a request (a font, a page left), or went quiet: nothing to tell
         if self.verbose:
             super().handle_error(request, client_address)
         else:
@@ -413,17 +569,18 @@ def serve(root: Path, out: Path, host: str, port: int, verbose: bool = False, qu
     except OSError as exc:
         print(_listen_error(exc, host, port), file=sys.stderr)
         return 1
-    server.verbose = verbose
+    server.verbose, server.loopback_only = verbose, _is_loopback(host)
     stop, changes = threading.Event(), queue.Queue()
-    SourceWatcher(root, changes, stop).start()  # before the first build, so an edit made during it is seen
-    if not preview.rebuild() and not out.is_dir():
-        stop.set()
-        server.server_close()
-        return 1
-    threading.Thread(target=rebuild_on_change, args=(preview, changes, stop), daemon=True, name="arshif-builder").start()
-    print(f"serving {out} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a terminated serve stops as Ctrl+C does: its cache is saved
+    stop_handler = _stop_handler(os.getpid())
+    previous = {signum: signal.signal(signum, stop_handler) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
+        watcher = SourceWatcher(root, changes, stop)
+        watcher.start()
+        watcher.wait_ready(WATCH_READY_SECONDS)  # before the first build, so an edit made during it is seen
+        if not preview.rebuild() and not out.is_dir():
+            return 1
+        threading.Thread(target=rebuild_on_change, args=(preview, changes, stop), daemon=True, name="arshif-builder").start()
+        print(f"serving {out} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
@@ -431,11 +588,33 @@ def serve(root: Path, out: Path, host: str, port: int, verbose: bool = False, qu
         stop.set()
         server.server_close()
         preview.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return 0
 
 
-def _stop_on_sigterm(signum, frame):
-    raise KeyboardInterrupt
+def _stop_handler(serve_pid: int):
+    """Ctrl+C and SIGTERM stop serve (its cache saved, see Preview.close). The processes a build
+    forks (its page workers, the search writer) inherit this handler: in them, SIGTERM (how a
+    pool ends its workers) ends them quietly, not with a traceback each, and Ctrl+C, which a
+    terminal sends to every process of its group, is left to serve, so that a worker is never
+    killed mid-page and the build (and serve, waiting for it) hangs for ever."""
+    def stop(signum, frame):
+        if os.getpid() == serve_pid:
+            raise KeyboardInterrupt
+        if signum == signal.SIGTERM:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+    return stop
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _listen_error(exc: OSError, host: str, port: int) -> str:

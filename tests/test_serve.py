@@ -36,12 +36,12 @@ def fetch_bytes(url: str) -> bytes:
 class Served:
     """`arshif serve` running on a free port, its output (stdout and stderr) gathered line by line."""
 
-    def __init__(self, archive: Path, out: Path, *options: str):
+    def __init__(self, archive: Path, out: Path, *options: str, **popen):
         self.lines: list[str] = []
         self._seen = threading.Condition()
         self.process = subprocess.Popen(
             [sys.executable, "-u", str(REPO_ROOT / "build.py"), "serve", str(archive), "--out", str(out), "--port", "0", *options],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", **popen,
         )
         threading.Thread(target=self._read, daemon=True).start()
         match = self.wait_for(r"at (http://127\.0\.0\.1:\d+/)", timeout=60)
