@@ -3,7 +3,6 @@ its page changed, and shows a failed build's errors in the tab as well as in the
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from test_browser import browser  # noqa: F401  (the Chromium fixture)
 
 from arshif.pipeline import REPO_ROOT
 from arshif.serve import RELOAD_SCRIPT, is_editor_temp, with_reload_script
@@ -202,22 +201,8 @@ def test_editor_temp_names():
 
 # In a real browser -----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("/usr/bin/chromium is missing: apt-get install chromium")
-        pytest.skip("no /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
-def tab(browser):
+def tab(browser):  # noqa: F811 (the fixture imported above)
     context = browser.new_context()
     page = context.new_page()
     page.problems = []
@@ -286,7 +271,7 @@ def test_a_tab_opened_on_a_broken_build_shows_the_error(served, small_archive, t
 
 
 @pytest.mark.browser
-def test_only_a_tab_whose_page_or_stylesheet_changed_reloads(small_archive, tmp_path, browser):
+def test_only_a_tab_whose_page_or_stylesheet_changed_reloads(small_archive, tmp_path, browser):  # noqa: F811
     about = small_archive / "content" / "pages" / "about.md"
     about.parent.mkdir(parents=True)
     about.write_text("---\ntitle: عن الأرشيف\n---\nنص الصفحة.\n", encoding="utf-8")
