@@ -40,7 +40,7 @@ import watchfiles
 from . import inputs
 from .inputs import NEVER_INPUT, source_folder_names, source_folders
 from .pipeline import DEFAULT_TEMPLATES, BuildResult, Progress, Session, build
-from .report import printable, show_changes, try_build
+from .report import Outcome, printable, show_changes, try_build
 
 QUIET_SECONDS = 0.15  # a burst of saves (an editor's temp file, rename and backup; a git checkout) is one rebuild
 MAX_BURST_SECONDS = 2.0  # ...unless it never ends: then build what there is
@@ -88,9 +88,18 @@ class Preview:
         with self._building:
             if self._closed:
                 return False
-            outcome = try_build(self._build, self.root, self.quiet, self.debug)
+            outcome = try_build(self._build, self.root, self.quiet, self.debug) if self.root.is_dir() else self._archive_gone()
         self._publish(outcome.ok, outcome.summary, outcome.problems)
         return outcome.ok
+
+    def _archive_gone(self) -> Outcome:
+        """The archive folder deleted (or moved) while serving: a build would make an empty site of
+        nothing and put it in place of the last good one (the command line refuses a missing
+        folder before it builds). Keep the site and say so; the folder coming back builds again."""
+        problem = f"error: {printable(self.root)}: the archive folder is gone\n  fix: put it back, and serve builds it again"
+        summary = "build failed: the archive folder is gone; the previous site is unchanged"
+        print(f"{problem}\n{summary}", file=sys.stderr, flush=True)
+        return Outcome(False, summary, (problem,))
 
     def close(self) -> None:
         """Write the cache once, for the next build from the command line: the last finished
@@ -224,8 +233,20 @@ class SourceWatcher:
 
     def _watch_top(self) -> None:
         names, folders = top_names(), set(source_folder_names())
-        for batch in self._watch(lambda: [self.root], lambda _, path: Path(path).name in names, self.stop, self._ready[0]):
-            if any(Path(path).name in folders for _, path in batch):
+        root = {str(self.root), os.path.abspath(self.root)}
+        gone = threading.Event()  # the archive folder itself was deleted: watch it again once it is back
+
+        def archive() -> list[Path]:
+            gone.clear()
+            return [self.root]
+
+        def is_input(_, path: str) -> bool:
+            return path in root or Path(path).name in names
+
+        for batch in self._watch(archive, is_input, _Either(self.stop, gone), self._ready[0], came_back=self._rewatch.set):
+            if any(path in root for _, path in batch):
+                gone.set()
+            if any(path in root or Path(path).name in folders for _, path in batch):
                 self._rewatch.set()  # watch the source folders that are there now
             self.changes.put({path for _, path in batch})
 
@@ -244,20 +265,22 @@ class SourceWatcher:
                 self._rewatch.set()  # watch the folders that are there now
             self.changes.put({path for _, path in batch})
 
-    def _watch(self, folders, is_input, restart, ready: threading.Event):
+    def _watch(self, folders, is_input, restart, ready: threading.Event, came_back=lambda: None):
         """Each batch of changes to the `folders()` (each on its own), until serve stops; the watch
         starts again when `restart` is set or when it fails: watchfiles raises on a file name that
-        is not UTF-8 (and loses the changes it held), a folder may go as the watch begins."""
+        is not UTF-8 (and loses the changes it held), a folder may go as the watch begins (or be
+        gone: the archive folder deleted). `came_back` is called each time it is up again."""
         missed, said = False, ""
         while not self.stop.is_set():
             watched, before = folders(), (source_state(self.root) if ready.is_set() else None)
-            try:
+            try:  # a folder that is gone must raise: watchfiles' ignore_permission_denied ignores it too
                 for batch in watchfiles.watch(*watched, watch_filter=is_input, recursive=False, stop_event=restart, raise_interrupt=False,
-                                              ignore_permission_denied=True, yield_on_timeout=True, rust_timeout=WATCH_TICK_MS):
+                                              ignore_permission_denied=False, yield_on_timeout=True, rust_timeout=WATCH_TICK_MS):
                     if before is not None or missed:  # up again: what changed while it was not?
                         if missed or source_state(self.root) != before:
                             self.changes.put({str(folder) for folder in watched})
                         before, missed, said = None, False, ""
+                        came_back()
                     ready.set()
                     if batch:
                         yield batch

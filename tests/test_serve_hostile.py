@@ -235,6 +235,18 @@ def test_the_site_folder_deleted_while_serving_is_built_again(served, tmp_path):
     wait_until(lambda: request(served, "/" + ARTICLE)[0] == 200, TAB_SECONDS, "the site was not built again")
 
 
+def test_the_archive_folder_deleted_while_serving_keeps_the_site_until_it_is_back(served, small_archive):
+    """A build of a folder that is gone made an empty site of nothing, in place of the last good one."""
+    shutil.rmtree(small_archive)
+    wait_until(lambda: not status(served)["ok"], TAB_SECONDS, "the missing archive folder was not reported")
+    assert "the archive folder is gone" in status(served)["summary"]
+    assert "عنوان المقال الأول" in fetch(served.url + ARTICLE)  # the last good site
+    write_archive(small_archive, seeds={"001_a.txt": "عنوان بعد العودة\nنص.\n"})
+    wait_until(lambda: "عنوان بعد العودة" in fetch(served.url + ARTICLE), TAB_SECONDS, "the archive folder back was not built")
+    write_seed(small_archive, "عنوان ثالث")  # and watched again
+    wait_until(lambda: "عنوان ثالث" in fetch(served.url + ARTICLE), TAB_SECONDS, "the archive folder back is not watched")
+
+
 # Stopping -----------------------------------------------------------------------------------------
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2 or not Path("/proc/self/task").exists(), reason="needs the build's worker processes")
@@ -257,10 +269,10 @@ def test_stopping_serve_during_a_rebuild_with_workers(tmp_path, how):
         assert server.count("Traceback") == 0, "\n".join(server.lines)
 
         for attempt in range(2, 8):  # stop it while its workers render
-            before = len(server.lines)
+            builds = server.count(r"^built 900")
             theme.write_text(base.replace("</footer>", f"<p>{attempt}</p></footer>"), encoding="utf-8")
             deadline = time.monotonic() + 60
-            while len(children_of(server.process.pid)) < 2 and server.count(r"^built 900") < attempt and time.monotonic() < deadline:
+            while len(children_of(server.process.pid)) < 2 and server.count(r"^built 900") == builds and time.monotonic() < deadline:
                 time.sleep(0.005)
             if len(children_of(server.process.pid)) >= 2:
                 break
@@ -270,7 +282,11 @@ def test_stopping_serve_during_a_rebuild_with_workers(tmp_path, how):
             os.killpg(server.process.pid, signal.SIGINT)
         else:
             server.process.terminate()
-        assert server.process.wait(timeout=60) == 0, "\n".join(server.lines)
+        try:
+            code = server.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            code = "still running after 60 s"
+        assert code == 0, f"{code}; serve said:\n" + "\n".join(server.lines)
     finally:
         if server.process.poll() is None:
             os.killpg(server.process.pid, signal.SIGKILL)
@@ -279,7 +295,9 @@ def test_stopping_serve_during_a_rebuild_with_workers(tmp_path, how):
     command = [sys.executable, str(REPO_ROOT / "build.py"), str(archive), "--quiet", "--out"]
     subprocess.run([*command, str(tmp_path / "out")], check=True, timeout=120)
     subprocess.run([*command, str(tmp_path / "clean")], check=True, timeout=120)
-    assert site_files(tmp_path / "out") == site_files(tmp_path / "clean")
+    built, clean = site_files(tmp_path / "out"), site_files(tmp_path / "clean")
+    differ = sorted(name for name in built.keys() | clean.keys() if built.get(name) != clean.get(name))
+    assert not differ, f"{len(differ)} files differ from a clean build, e.g. {differ[:10]}; serve said:\n" + "\n".join(server.lines)
 
 
 # In a real browser --------------------------------------------------------------------------------
