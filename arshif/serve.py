@@ -240,13 +240,16 @@ class SourceWatcher:
             gone.clear()
             return [self.root]
 
-        def is_input(_, path: str) -> bool:
-            return path in root or Path(path).name in names
+        def went(change: watchfiles.Change, path: str) -> bool:
+            return change == watchfiles.Change.deleted and path in root
+
+        def is_input(change: watchfiles.Change, path: str) -> bool:
+            return went(change, path) or Path(path).name in names
 
         for batch in self._watch(archive, is_input, _Either(self.stop, gone), self._ready[0], came_back=self._rewatch.set):
-            if any(path in root for _, path in batch):
+            if any(went(change, path) for change, path in batch):
                 gone.set()
-            if any(path in root or Path(path).name in folders for _, path in batch):
+            if any(went(change, path) or Path(path).name in folders for change, path in batch):
                 self._rewatch.set()  # watch the source folders that are there now
             self.changes.put({path for _, path in batch})
 

@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, SEED_TEXT, write_archive
+from conftest import SEED_TEXT, write_archive
+from test_browser import browser  # noqa: F401  (the Chromium fixture)
 from test_serve import ARTICLE, TAB_SECONDS, Served, fetch, wait_until, write_seed
 
 from arshif.pipeline import REPO_ROOT
@@ -303,32 +304,27 @@ def test_stopping_serve_during_a_rebuild_with_workers(tmp_path, how):
 # In a real browser --------------------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_errors_holding_markup_are_shown_as_text(small_archive, tmp_path):
+def test_errors_holding_markup_are_shown_as_text(small_archive, tmp_path, browser):  # noqa: F811 (the fixture imported above)
     """The box over the tab shows an error's text (archive text, a file name) as text: never
     parsed as HTML, so markup in it neither shows nor runs."""
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
     server = Served(small_archive, tmp_path / "out")
+    context = browser.new_context()
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            tab = browser.new_page()
-            problems = []
-            tab.on("pageerror", lambda error: problems.append(str(error)))
-            tab.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-            tab.on("dialog", lambda dialog: (problems.append("dialog: " + dialog.message), dialog.dismiss()))
-            tab.goto(server.url + ARTICLE)
-            time.sleep(0.5)  # the script connects
-            markup = '<img src="x" onerror="alert(1)"><b id="injected">bold</b>'
-            (small_archive / "archive.toml").write_text(f"'{markup}' = 1\n", encoding="utf-8")  # an unknown setting
-            box = tab.locator("#arshif-serve-error")
-            box.wait_for(state="visible", timeout=TAB_SECONDS * 1000)
-            assert markup in box.inner_text()
-            assert box.locator("img, b").count() == 0 and tab.locator("#injected").count() == 0
-            time.sleep(0.5)
-            assert problems == []
-            browser.close()
+        tab = context.new_page()
+        problems = []
+        tab.on("pageerror", lambda error: problems.append(str(error)))
+        tab.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        tab.on("dialog", lambda dialog: (problems.append("dialog: " + dialog.message), dialog.dismiss()))
+        tab.goto(server.url + ARTICLE)
+        time.sleep(0.5)  # the script connects
+        markup = '<img src="x" onerror="alert(1)"><b id="injected">bold</b>'
+        (small_archive / "archive.toml").write_text(f"'{markup}' = 1\n", encoding="utf-8")  # an unknown setting
+        box = tab.locator("#arshif-serve-error")
+        box.wait_for(state="visible", timeout=TAB_SECONDS * 1000)
+        assert markup in box.inner_text()
+        assert box.locator("img, b").count() == 0 and tab.locator("#injected").count() == 0
+        time.sleep(0.5)
+        assert problems == []
     finally:
+        context.close()
         server.stop()
