@@ -26,7 +26,7 @@ from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapsh
 from .render import site_pages
 from .sandbox import links_outside
 from .search import inputs_key, search_files, text_data_file
-from .write import SiteWriter, check_output_folder, site_id
+from .write import SiteWriter, check_output_folder, resolved_or_fail, site_id
 
 REPO_ROOT = Path(__file__).resolve().parent.parent  # the checkout, when arshif runs from one (tests, bench)
 # The default theme: the repo's top-level templates/, which is also the package arshif.theme
@@ -240,9 +240,9 @@ def snapshot(root: Path, out: Path, dest: Path, progress: Progress | None = None
 def _check_snapshot_folder(root: Path, out: Path, dest: Path) -> None:
     """The archives must not land where the build reads sources (they would become input) or
     in the site folder (each build replaces it), checked before anything is built."""
-    target = dest.resolve()
+    target = resolved_or_fail(dest)
     for folder in (*source_folders(root), DEFAULT_TEMPLATES, out):
-        folder = folder.resolve()
+        folder = resolved_or_fail(folder)
         if target == folder or folder in target.parents:
             outside = listed([f"{name}/" for name in source_folder_names()] + ["the site folder"])
             raise fail(dest, None, f"the snapshot folder is inside {folder}, which the build reads or replaces",

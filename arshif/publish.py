@@ -41,7 +41,7 @@ def input_hash(root: Path) -> str:
     files, the archive's own templates/ among them."""
     digest = hashlib.sha256()
     for path in input_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(os.fsencode(path.relative_to(root).as_posix()) + b"\0" + path.read_bytes() + b"\0")  # any name
     return digest.hexdigest()
 
 

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -34,13 +35,13 @@ def check_output_folder(out: Path, protected: list[Path], source_folders: list[P
     """Refuse an output folder whose replacement would lose anything that is not a built site:
     one that is or holds a protected folder or a source folder, or lies inside a source folder
     (the registry's, arshif.inputs, and the default theme's): its pages would become input."""
-    target = out.resolve()
+    target = resolved_or_fail(out)
     for source in (*protected, *source_folders):
-        source = source.resolve()
+        source = resolved_or_fail(source)
         if target == source or target in source.parents:
             raise fail(out, None, f"the output folder is or contains {source}, which holds the archive's sources", "choose another output folder, e.g. site/")
     for source in source_folders:
-        source = source.resolve()
+        source = resolved_or_fail(source)
         if source in target.parents:
             raise fail(out, None, f"the output folder is inside the source folder {source}",
                        f"choose a folder outside {listed([f'{name}/' for name in source_folder_names()])}")
@@ -48,6 +49,14 @@ def check_output_folder(out: Path, protected: list[Path], source_folders: list[P
         raise fail(out, None, "the output path exists and is not a folder", "remove it or choose another output folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
         raise fail(out, None, "the output folder is not empty and was not made by arshif, so the build will not replace it", "choose a new or empty folder, or delete this one yourself if you are sure")
+
+
+def resolved_or_fail(path: Path) -> Path:
+    """The path with every link followed; a link in a loop is the user's to remove, not a crash."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        raise fail(path, None, "a link that leads nowhere (a loop of links)", "remove the link, or point it at a folder") from None
 
 
 class SiteWriter:
@@ -185,6 +194,8 @@ class SiteWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
         try:
+            if not stat.S_ISREG(os.lstat(self.out / rel_path).st_mode):
+                return False  # a link planted in the site is never carried into the next one
             os.link(self.out / rel_path, target)
         except OSError:
             return False

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -310,3 +311,40 @@ def test_filters_and_methods_cannot_make_huge_values(tmp_path, payload):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "templates/404.html:1" in done.stderr and "too large" in done.stderr, done.stderr[-800:]
     assert "Traceback" not in done.stderr
+
+
+def test_a_source_folder_that_is_a_link_loop_is_a_clear_error(tmp_path):
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "seeds").symlink_to(root / "seeds")  # seeds -> seeds
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), str(root), "--quiet"], capture_output=True, text=True, check=False)
+    assert done.returncode == 1 and "a loop of links" in done.stderr and "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_a_seed_name_that_is_not_utf8_is_named_not_a_crash(tmp_path):
+    root = tmp_path / "archive"
+    (root / "seeds").mkdir(parents=True)
+    (root / "seeds" / "good.txt").write_text("عنوان\nنص.\n", encoding="utf-8")
+    (Path(os.fsdecode(bytes(root / "seeds") + b"/bad\xff.txt"))).write_text("عنوان\nنص.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), str(root), "--quiet"], capture_output=True, text=True, check=False)
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert "not UTF-8" in done.stderr
+
+
+def test_a_link_planted_in_the_site_is_not_carried_into_the_next_one(tmp_path):
+    root = tmp_path / "archive"
+    (root / "seeds").mkdir(parents=True)
+    for name in "abc":
+        (root / "seeds" / f"{name}.txt").write_text(f"عنوان {name}\nنص.\nفقرة ثانية.\n", encoding="utf-8")
+    out = tmp_path / "site"
+    build = [sys.executable, str(REPO_ROOT / "build.py"), str(root), "--out", str(out), "--quiet"]
+    subprocess.run(build, check=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    page = out / "articles" / "a.html"
+    page.unlink()
+    page.symlink_to(secret)
+    # a rebuild that reuses a.html: c's second paragraph is nothing a.html shows
+    (root / "seeds" / "c.txt").write_text("عنوان c\nنص.\nفقرة معدلة.\n", encoding="utf-8")
+    subprocess.run(build, check=True)
+    assert not page.is_symlink() and "secret" not in page.read_text(encoding="utf-8")
