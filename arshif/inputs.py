@@ -81,20 +81,51 @@ def input_files(root: Path) -> list[Path]:
     That is each top-level input file that exists, and every file under the source folders:
     more than the loader reads (a stray content/notes.txt is in), as a hash that covers too
     much only changes needlessly, and one that covers too little misses a change. Left out:
-    Python's __pycache__, and what lies through a link out of the archive in a folder whose
-    kinds refuse such links (templates/: the build never reads it)."""
+    Python's __pycache__, links to folders (never walked), links to files outside the archive
+    (the loader skips them too), and in a source folder kept outside the archive (seeds/ a
+    link to another disk), all but what the loader reads there: it may be the whole disk."""
     files = [root / k.path for k in INPUT_KINDS if k.at_top and (root / k.path).is_file()]
     real_root = os.path.realpath(root)
     found = []
     for name in source_folder_names():
         folder = root / name
-        links_out = any(k.links_out for k in INPUT_KINDS if k.top == name)
-        if not folder.is_dir() or (not links_out and not _inside(folder, real_root)):
-            continue  # a folder linked out of the archive is not walked: it may be the whole disk
-        for path in folder.rglob("*"):
-            if path.is_file() and NEVER_INPUT.isdisjoint(path.relative_to(root).parts) and (links_out or _inside(path, real_root)):
-                found.append(path)
+        kinds = [k for k in INPUT_KINDS if k.top == name]
+        if not folder.is_dir():
+            continue
+        if _inside(folder, real_root):
+            found += _walk(folder, root, real_root)
+        elif any(k.links_out for k in kinds):
+            found += _read_by_the_loader(root, kinds)
     return files + sorted(found, key=lambda path: path.relative_to(root).parts)
+
+
+def _walk(folder: Path, root: Path, real_root: str) -> list[Path]:
+    found = []
+    for directory, _, names in os.walk(folder):  # followlinks=False: a link to / is not entered
+        for name in names:
+            path = Path(directory) / name
+            if (NEVER_INPUT.isdisjoint(path.relative_to(root).parts) and os.path.isfile(path)
+                    and (not os.path.islink(path) or _inside(path, real_root))):
+                found.append(path)
+    return found
+
+
+def _read_by_the_loader(root: Path, kinds: list[InputKind]) -> list[Path]:
+    """The files of these kinds as the loader finds them: a folder's own visible files with the
+    kind's suffix (not its subfolders, not links out of it), and the single files."""
+    found = []
+    for kind in kinds:
+        path = root / kind.path
+        if not kind.is_folder:
+            found += [path] if path.is_file() else []
+            continue
+        real_folder = os.path.realpath(path)
+        for entry in sorted(os.scandir(path), key=lambda e: e.name) if path.is_dir() else ():
+            candidate = path / entry.name
+            if (entry.name.endswith(kind.suffix) and not entry.name.startswith(".") and entry.is_file()
+                    and (not entry.is_symlink() or _inside(candidate, real_folder))):
+                found.append(candidate)
+    return found
 
 
 def _inside(path: Path, real_root: str) -> bool:

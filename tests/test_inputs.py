@@ -193,3 +193,32 @@ def test_an_archive_folder_named_like_a_source_folder_builds_into_its_site(tmp_p
     assert build(root, root / "site").articles == 1
     with pytest.raises(BuildError, match="inside the source folder"):
         build(root, root / "content" / "site")
+
+
+def test_links_never_take_the_input_files_out_of_the_archive(tmp_path):
+    """A hostile or careless archive: a link to / inside seeds/, a link to a file outside, and a
+    seeds/ kept on another disk holding more than seeds. The input files are what a build may
+    read, never the whole disk (as root, /proc/kmsg is a regular file whose reading blocks)."""
+    from arshif.inputs import input_files
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "deep").mkdir(parents=True)
+    (elsewhere / "a.txt").write_text("عنوان\nنص.\n", encoding="utf-8")
+    (elsewhere / "notes.bin").write_bytes(b"x")
+    (elsewhere / "deep" / "b.txt").write_text("x", encoding="utf-8")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret", encoding="utf-8")
+
+    root = tmp_path / "kept-elsewhere"
+    root.mkdir()
+    (root / "seeds").symlink_to(elsewhere)
+    assert [p.relative_to(root).as_posix() for p in input_files(root)] == ["seeds/a.txt"]
+
+    root = tmp_path / "archive"
+    (root / "seeds").mkdir(parents=True)
+    (root / "seeds" / "a.txt").write_text("عنوان\nنص.\n", encoding="utf-8")
+    (root / "seeds" / "disk").symlink_to("/")
+    (root / "seeds" / "leak.txt").symlink_to(outside)
+    (root / "content").mkdir()
+    (root / "content" / "notes.txt").write_text("x", encoding="utf-8")
+    assert [p.relative_to(root).as_posix() for p in input_files(root)] == ["content/notes.txt", "seeds/a.txt"]
