@@ -57,12 +57,11 @@ class BuildCache:
     On disk: a small header (the code's version, the build's fingerprint, what it reported),
     then the body; a build whose fingerprint is unchanged reads the header only."""
 
-    def __init__(self, seeds=None, pages=None, site_id=None, mentions=None, header=None):
+    def __init__(self, seeds=None, pages=None, site_id=None, mentions=None):
         self.seeds: dict[str, tuple] = seeds or {}
         self.pages: dict[str, bytes] = pages or {}
         self.site_id = site_id  # (device, inode) of the output's marker file when these pages were written
         self.found_mentions: dict[tuple, tuple] = mentions or {}  # (scan, article id) -> (key, raw matches)
-        self.header: dict = header or {}  # the last build's fingerprint and summary (see `finished`)
         self.ignored = ""  # why a cache file there was not used, for a note
         self.new_seeds: dict[str, tuple] = {}
         self.new_pages: dict[str, bytes] = {}
@@ -84,7 +83,7 @@ class BuildCache:
             parts = (header, body["seeds"], body["pages"], body["mentions"])
             if not all(isinstance(part, dict) for part in parts):
                 raise Unreadable("damaged")
-            return cls(parts[1], parts[2], header["site"], parts[3], header)
+            return cls(parts[1], parts[2], header["site"], parts[3])
         except FileNotFoundError:
             return cls()  # the first build: nothing to say
         except (OSError, Unreadable, EOFError, ValueError, TypeError, KeyError) as exc:

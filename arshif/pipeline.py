@@ -23,7 +23,7 @@ from .load import load_archive
 from .model import Archive
 from .progress import Progress, StepTimes
 from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapshot
-from .render import site_pages
+from .render import site_pages, templates_digest
 from .sandbox import links_outside
 from .search import inputs_key, search_files, text_data_file
 from .write import SiteWriter, check_output_folder, resolved_or_fail, site_id
@@ -78,7 +78,7 @@ class Session:
         if self.cache is None:
             return BuildCache.load(self.out)
         last = self.cache
-        return BuildCache(last.new_seeds, last.new_pages, self.site_id, last.new_mentions, self.header())
+        return BuildCache(last.new_seeds, last.new_pages, self.site_id, last.new_mentions)
 
     def header(self) -> dict:
         return {"site": self.site_id, **self.summary} if self.cache is not None else BuildCache.read_header(self.out)
@@ -100,9 +100,10 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     step = (times or StepTimes()).step
     epoch = source_date_epoch()
     check_output_folder(out, [root, REPO_ROOT / "arshif"], [*source_folders(root), DEFAULT_TEMPLATES])
+    dirs = template_dirs(root)
     with step("fingerprint"):
-        sources = input_hash(root)
-        fingerprint = page_key(code_version(), sources, _theme_digest(), epoch, as_snapshot, strict)
+        sources, templates = input_hash(root), templates_digest(dirs, root)
+        fingerprint = page_key(code_version(), sources, templates, epoch, as_snapshot, strict)
     if use_cache:
         unchanged = _unchanged_site(out, fingerprint, session.header() if session else BuildCache.read_header(out))
         if unchanged is not None:
@@ -117,7 +118,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     with step("enrich"):
         archive = enrich(archive, problems, cache)
         gc.freeze()
-    assets = asset_files(template_dirs(root), root, problems)
+    assets = asset_files(dirs, root, problems)
     if strict:
         lint_entities(archive.entities, problems)
         if problems.warnings:  # strict: a warning stops the build before anything is written
@@ -126,7 +127,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     if as_snapshot:  # only a snapshot shows its date and input hash on every page: a change anywhere changes them all
         snapshot_info = {"date": _updated(archive, epoch).date().isoformat(), "articles": len(archive.articles), "input_hash": sources}
     with step("page keys"):
-        jobs = site_pages(archive, template_dirs(root), _updated(archive, epoch), snapshot_info)
+        jobs = site_pages(archive, dirs, templates, _updated(archive, epoch), snapshot_info)
     progress.start("writing", len(jobs))
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
@@ -175,12 +176,6 @@ def _unchanged_site(out: Path, fingerprint: bytes, header: dict) -> BuildResult 
 
 def _marshalled(problems: list[Problem]) -> tuple:
     return tuple((str(p.path) if p.path is not None else None, p.line, p.message, p.hint, p.is_warning) for p in problems)
-
-
-def _theme_digest() -> bytes:
-    """The default theme's files: an edit to one (in a checkout) must rebuild the site."""
-    files = sorted(p for p in DEFAULT_TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    return page_key(tuple((p.relative_to(DEFAULT_TEMPLATES).as_posix(), p.read_bytes()) for p in files))
 
 
 def _start_search(archive: Archive, writer, cache: BuildCache, reuse: bool) -> Callable[[], None]:

@@ -20,7 +20,7 @@ ALLOWED = {
     "charts": set(),
     "load": {"cache", "config", "errors", "inputs", "model", "text", "load"},
     "enrich": {"cache", "enrich", "errors", "load", "model", "text", "workers"},
-    "render": {"cache", "model", "charts", "dates", "errors", "render", "text", "sandbox"},
+    "render": {"cache", "model", "charts", "dates", "errors", "inputs", "render", "text", "sandbox"},
     "sandbox": {"errors"},
     "workers": set(),
     "write": {"errors", "inputs", "workers"},

@@ -12,14 +12,18 @@ from pathlib import Path
 
 from ..model import Archive
 from . import articles, dates, entities, feeds, groups, single
-from .site import PageJob, Site
+from .site import PageJob, Site, templates_digest
+
+__all__ = ["PAGE_KINDS", "PageJob", "site_pages", "templates_digest"]
 
 # Every kind of page, in the order they are written.
 PAGE_KINDS = (articles.pages, dates.home_pages, dates.pages, entities.pages, groups.tag_pages, groups.source_pages,
               single.pages, feeds.pages)
 
 
-def site_pages(archive: Archive, template_dirs: list[Path], updated: datetime, snapshot: dict | None = None) -> list[PageJob]:
-    """Every page of the site, as jobs: the list is the one count of pages there is."""
-    site = Site(archive, template_dirs, updated, snapshot)
+def site_pages(archive: Archive, template_dirs: list[Path], templates: bytes, updated: datetime,
+               snapshot: dict | None = None) -> list[PageJob]:
+    """Every page of the site, as jobs: the list is the one count of pages there is.
+    `templates` is templates_digest(template_dirs), which every page's key holds."""
+    site = Site(archive, template_dirs, templates, updated, snapshot)
     return [job for kind in PAGE_KINDS for job in kind(site)]

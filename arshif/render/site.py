@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import model
 from ..cache import page_key
 from ..dates import count_articles, digits, gregorian_text, hijri_text
+from ..inputs import NEVER_INPUT
 from ..model import Archive, Article, relative_url
 from ..sandbox import links_outside, make_environment, render
 from ..text import count_times, shorten
@@ -40,7 +41,7 @@ class ArticleView:
 class Site:
     """The archive as the page kinds read it, and the one way they render a template."""
 
-    def __init__(self, archive: Archive, template_dirs: list[Path], updated: datetime, snapshot: dict | None = None):
+    def __init__(self, archive: Archive, template_dirs: list[Path], templates: bytes, updated: datetime, snapshot: dict | None = None):
         self.archive = archive
         self.settings = archive.settings
         self.updated = updated
@@ -57,7 +58,6 @@ class Site:
         self.sources = _sources(archive.articles, self.settings)
         self.source_views = group(self.views, lambda v: (v.article.source,) if v.article.source else ())
         self.nav = self._nav()
-        templates = _templates_digest(template_dirs, archive.root)
         self.base_key = page_key(templates, repr(self.settings), tuple(self.nav), repr(archive.entities),
                                  repr(sorted((snapshot or {}).items())))  # strings.toml is a template file
 
@@ -164,12 +164,13 @@ def _sources(articles, settings) -> dict[str, model.Source]:
     return found
 
 
-def _templates_digest(template_dirs: list[Path], archive_root: Path) -> bytes:
-    """Changes when any template or static file does, so every page is rendered anew
-    (a link of the archive's to a file outside it is never read: neither the loader nor the copy uses it)."""
+def templates_digest(template_dirs: list[Path], archive_root: Path) -> bytes:
+    """Changes when any template or static file does, so every page is rendered anew (and a
+    build's fingerprint changes). Left out: Python's __pycache__ (the default theme is also a
+    package) and a link of the archive's to a file outside it, which nothing reads."""
     parts = []
     for directory in template_dirs:
         for path in sorted(directory.rglob("*")) if directory.is_dir() else ():
-            if path.is_file() and not links_outside(path, archive_root):
-                parts.append((str(path), path.read_bytes()))
+            if path.is_file() and NEVER_INPUT.isdisjoint(path.parts) and not links_outside(path, archive_root):
+                parts.append((path.relative_to(directory).as_posix(), path.read_bytes()))
     return page_key(tuple(parts))
