@@ -6,6 +6,7 @@ import gc
 import importlib.resources
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -26,6 +27,7 @@ from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapsh
 from .render import site_pages, templates_digest
 from .sandbox import links_outside
 from .search import inputs_key, search_files, text_data_file
+from .write import Cancelled as Cancelled  # raised by build(cancel=...): serve catches it
 from .write import SiteWriter, check_output_folder, resolved_or_fail, site_id
 
 REPO_ROOT = Path(__file__).resolve().parent.parent  # the checkout, when arshif runs from one (tests, bench)
@@ -44,6 +46,10 @@ class BuildResult:
     out: Path
     problems: Problems
     notes: tuple[str, ...] = ()  # what the user should know that is no problem (a cache ignored)
+    search_pending: bool = False  # built with search_later: the search files are the previous build's
+
+
+STALE_SEARCH = b"stale"  # the key recorded for search files carried over unchanged by a search_later build
 
 
 def source_date_epoch() -> int | None:
@@ -92,9 +98,14 @@ class Session:
 
 
 def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bool = True, strict: bool = False,
-          as_snapshot: bool = False, times: StepTimes | None = None, session: Session | None = None) -> BuildResult:
+          as_snapshot: bool = False, times: StepTimes | None = None, session: Session | None = None,
+          search_later: bool = False, cancel: threading.Event | None = None) -> BuildResult:
     """Build the archive folder `root` into `out`; raises BuildError on bad input. A `session`
-    keeps the cache in memory from one build to the next (serve)."""
+    keeps the cache in memory from one build to the next (serve). With `search_later` (serve's
+    first pass after an edit), changed search inputs leave the previous build's search files in
+    place, and the result says so (`search_pending`): the next build brings them up to date.
+    `cancel`, when set, stops the build while it waits for the search (raising Cancelled): the
+    site stays as it was."""
     started = time.perf_counter()
     progress = progress or Progress(False)
     step = (times or StepTimes()).step
@@ -132,7 +143,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
         with step("search (start)"):
-            finish_search = _start_search(archive, writer, cache, reuse)
+            finish_search, search_pending = _start_search(archive, writer, cache, reuse, search_later, cancel)
         with step("manifest"):
             snapshot_date = _updated(archive, epoch).date().isoformat()
             writer.write(MANIFEST, manifest_json(manifest(archive, sources, snapshot_date)))
@@ -152,7 +163,8 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
         with step("swap in"):
             writer.commit()
         with step("cache (write)"):
-            summary = {"fingerprint": fingerprint, "articles": len(archive.articles), "pages": len(jobs),
+            # a site whose search is pending is never "unchanged": the next build must finish it
+            summary = {"fingerprint": None if search_pending else fingerprint, "articles": len(archive.articles), "pages": len(jobs),
                        "files": tuple(sorted(writer.written)), "warnings": _marshalled(problems.warnings)}
             if session is not None:
                 session.keep(cache, writer.previous_site_id(), summary)
@@ -160,7 +172,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
                 cache.save(out, writer.previous_site_id(), summary)
     progress.finish()
     notes = (cache.ignored,) if cache.ignored else ()
-    return BuildResult(len(archive.articles), len(jobs), time.perf_counter() - started, out, problems, notes)
+    return BuildResult(len(archive.articles), len(jobs), time.perf_counter() - started, out, problems, notes, search_pending)
 
 
 def _unchanged_site(out: Path, fingerprint: bytes, header: dict) -> BuildResult | None:
@@ -178,24 +190,28 @@ def _marshalled(problems: list[Problem]) -> tuple:
     return tuple((str(p.path) if p.path is not None else None, p.line, p.message, p.hint, p.is_warning) for p in problems)
 
 
-def _start_search(archive: Archive, writer, cache: BuildCache, reuse: bool) -> Callable[[], None]:
+def _start_search(archive: Archive, writer, cache: BuildCache, reuse: bool, later: bool,
+                  cancel: threading.Event | None) -> tuple[Callable[[], None], bool]:
     """The search files, from the archive alone (a template edit never changes them): when their
-    inputs are the previous build's, the previous files are linked; else they are built by a
-    forked process while the pages render. Returns what finishes them."""
+    inputs are the previous build's, the previous files are linked; else, with `later`, the
+    previous files are linked as they are, recorded as stale (the search is then pending); else
+    they are built by a forked process while the pages render. Returns what finishes them, and
+    whether the search is pending."""
     key = inputs_key(archive)
-    previous = sorted(path for path, old in cache.pages.items() if path.startswith("search/") and old == key)
-    if previous and reuse and writer.reuse_all(previous):
+    previous = sorted(path for path, old in cache.pages.items() if path.startswith("search/"))
+    current = all(cache.pages[path] == key for path in previous)
+    if previous and reuse and (current or later) and writer.reuse_all(previous):
         for path in previous:
-            cache.unchanged(path, key)
+            cache.unchanged(path, key if current else STALE_SEARCH)
         writer.write(*text_data_file())
-        return lambda: None
+        return (lambda: None), not current
     background = writer.write_in_background(lambda: search_files(archive))
 
     def finish() -> None:
-        for path in background.finish():
+        for path in background.finish(cancel):
             if path.startswith("search/"):
                 cache.unchanged(path, key)
-    return finish
+    return finish, False
 
 
 def enrich(archive: Archive, problems: Problems, cache: BuildCache | None = None) -> Archive:

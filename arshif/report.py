@@ -77,6 +77,7 @@ class Outcome:
     ok: bool
     summary: str
     problems: tuple[str, ...] = ()  # errors first, as the terminal showed them
+    search_pending: bool = False  # the pages are new, their search files still the previous build's
 
 
 def try_build(build_once: Callable[[Progress], BuildResult], root: Path, quiet: bool = False, debug: bool = False) -> Outcome:
@@ -100,8 +101,9 @@ def try_build(build_once: Callable[[Progress], BuildResult], root: Path, quiet: 
         return Outcome(False, "build failed: " + summary)
     show_warnings_and_notes(result, root)
     if not quiet:
-        print(f"built {result.articles} articles, {result.pages} pages in {result.seconds:.2f} s -> {printable(result.out)}", flush=True)
-    return Outcome(True, "built")
+        print(f"built {result.articles} articles, {result.pages} pages in {result.seconds:.2f} s -> {printable(result.out)}"
+              + ("; updating the search..." if result.search_pending else ""), flush=True)
+    return Outcome(True, "built", search_pending=result.search_pending)
 
 
 def show_changes(names: list[str]) -> None:

@@ -31,6 +31,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -39,7 +40,7 @@ import watchfiles
 
 from . import inputs
 from .inputs import NEVER_INPUT, source_folder_names, source_folders
-from .pipeline import DEFAULT_TEMPLATES, BuildResult, Progress, Session, build
+from .pipeline import DEFAULT_TEMPLATES, BuildResult, Cancelled, Progress, Session, build
 from .report import Outcome, printable, show_changes, try_build
 
 QUIET_SECONDS = 0.15  # a burst of saves (an editor's temp file, rename and backup; a git checkout) is one rebuild
@@ -78,19 +79,45 @@ class Preview:
         self.session = Session(out)  # the build cache, in memory from one rebuild to the next
         self._building = threading.Lock()
         self._closed = False
+        self.search_pending = False  # the last build left the previous search files in place
 
-    def _build(self, progress: Progress) -> BuildResult:
+    def _build(self, progress: Progress, search_later: bool = True, cancel=None) -> BuildResult:
         """The one call of the pipeline."""
-        return build(self.root, self.out, progress, session=self.session)
+        return build(self.root, self.out, progress, session=self.session, search_later=search_later, cancel=cancel)
 
     def rebuild(self) -> bool:
-        """Build; tell the terminal, then the open tabs. A failed build leaves the last good site served."""
+        """Build the pages, with the previous search files if the search's inputs changed (the tab
+        shows the edit at once; update_search follows). Tell the terminal, then the open tabs.
+        A failed build leaves the last good site served."""
         with self._building:
             if self._closed:
                 return False
             outcome = try_build(self._build, self.root, self.quiet, self.debug) if self.root.is_dir() else self._archive_gone()
+            self.search_pending = outcome.search_pending
         self._publish(outcome.ok, outcome.summary, outcome.problems)
         return outcome.ok
+
+    def update_search(self, cancel) -> None:
+        """The second pass after an edit: every page is the first pass's, the search files are
+        built. `cancel` set (a newer edit) stops it: the site keeps the first pass's, and the
+        newer edit's build leaves the search pending again."""
+        started = time.perf_counter()
+        with self._building:
+            if self._closed or cancel.is_set() or not self.search_pending:
+                return
+            try:
+                self._build(Progress(False), search_later=False, cancel=cancel)
+            except Cancelled:
+                return
+            except Exception as exc:  # the sources changed under it (their watch rebuilds), or a bug
+                if self.debug:
+                    traceback.print_exc()
+                print(f"the search was not updated: {printable(exc)}", file=sys.stderr, flush=True)
+                return
+            self.search_pending = False
+        if not self.quiet:
+            print(f"search updated in {time.perf_counter() - started:.2f} s", flush=True)
+        self._publish(True, "search updated", ())
 
     def _archive_gone(self) -> Outcome:
         """The archive folder deleted (or moved) while serving: a build would make an empty site of
@@ -301,9 +328,24 @@ def _folder_came_or_went(change: watchfiles.Change, path: str, watching: set[str
     return change == watchfiles.Change.deleted and path in watching
 
 
-def rebuild_on_change(preview: Preview, changes: queue.Queue, stop: threading.Event) -> None:
+class Changes(queue.Queue):
+    """The watcher's batches of changed paths, for the builder; `arrived` is set by each new one
+    (the builder clears it when it takes them), so a search being built for older ones stops."""
+
+    def __init__(self):
+        super().__init__()
+        self.arrived = threading.Event()
+
+    def _put(self, item) -> None:
+        super()._put(item)
+        self.arrived.set()
+
+
+def rebuild_on_change(preview: Preview, changes: Changes, stop: threading.Event) -> None:
     """The builder: one rebuild per burst of changes; changes during a build make one more."""
     while not stop.is_set():
+        if preview.search_pending and changes.empty():
+            preview.update_search(_Either(stop, changes.arrived))
         try:
             changed = set(changes.get(timeout=0.5))
         except queue.Empty:
@@ -320,6 +362,7 @@ def rebuild_on_change(preview: Preview, changes: queue.Queue, stop: threading.Ev
                 break
         if stop.is_set():
             return
+        changes.arrived.clear()  # the burst is taken: only a newer change stops its search
         if not preview.quiet:
             show_changes(sorted(_relative(Path(path), preview.root) for path in changed))
         preview.rebuild()
@@ -596,7 +639,7 @@ def serve(root: Path, out: Path, host: str, port: int, verbose: bool = False, qu
         print(_listen_error(exc, host, port), file=sys.stderr)
         return 1
     server.verbose, server.loopback_only = verbose, _is_loopback(host)
-    stop, changes = threading.Event(), queue.Queue()
+    stop, changes = threading.Event(), Changes()
     stop_handler = _stop_handler(os.getpid())
     previous = {signum: signal.signal(signum, stop_handler) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -15,9 +15,11 @@ import marshal
 import multiprocessing
 import os
 import re
+import select
 import shutil
 import signal
 import stat
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -29,6 +31,7 @@ from .workers import can_fork, die_with_parent
 
 MARKER = ".arshif-site"  # names a folder as arshif's output, safe to replace
 _RENAME_EXCHANGE = 2
+CANCEL_POLL_SECONDS = 0.05  # how soon a build waiting for its background writer sees that it is cancelled
 
 
 def check_output_folder(out: Path, protected: list[Path], source_folders: list[Path]) -> None:
@@ -260,14 +263,25 @@ class SiteWriter:
         shutil.rmtree(old, ignore_errors=True)
 
 
+class Cancelled(Exception):
+    """A build stopped on request (serve: the sources changed again); the site is as it was."""
+
+
 class Background:
     """Files being written by a forked process (SiteWriter.write_in_background)."""
 
     def __init__(self, writer: SiteWriter, pid: int, read_end: int):
         self.writer, self.pid, self.read_end = writer, pid, read_end
 
-    def finish(self) -> list[str]:
-        """Wait for the process; claim its files in the new site; their paths."""
+    def finish(self, cancel: threading.Event | None = None) -> list[str]:
+        """Wait for the process; claim its files in the new site; their paths. `cancel` set while
+        waiting kills the process and raises Cancelled."""
+        while cancel is not None:
+            if cancel.is_set():
+                self.stop()
+                raise Cancelled("stopped while the search was being built")
+            if select.select([self.read_end], [], [], CANCEL_POLL_SECONDS)[0]:
+                break
         with os.fdopen(self.read_end, "rb") as pipe:
             sent = pipe.read()
         _, status = os.waitpid(self.pid, 0)

@@ -11,6 +11,7 @@ from test_build import site_digest
 
 from arshif.cache import cache_path
 from arshif.pipeline import REPO_ROOT, build
+from arshif.write import site_id
 
 
 def make_archive(root):
@@ -234,3 +235,62 @@ def test_the_replaced_site_is_removed_without_waiting_and_leftovers_go_next_time
     while leftover.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not leftover.exists() and (tmp_path / ".out.arshif-notours-1").exists()
+
+
+def search_files(out) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "search").rglob("*.js"))}
+
+
+def test_search_later_shows_the_edit_first_and_the_next_build_brings_the_search_up_to_date(tmp_path):
+    """serve's two passes after an edit: the pages, with the previous search files; then the search."""
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    before = search_files(out)
+    (root / "seeds" / "003.txt").write_text("عنوان 3 معدل\nكلمة جديدة كامتشاتكا.\n", encoding="utf-8")
+
+    first = build(root, out, search_later=True)
+    assert first.search_pending
+    assert "كامتشاتكا" in (out / "articles" / "003.html").read_text(encoding="utf-8")
+    assert search_files(out) == before  # the previous build's, not rebuilt
+
+    second = build(root, out)  # the same sources: not "nothing changed", as the search is behind them
+    assert not second.search_pending
+    assert "كامتشاتكا" in "".join(p.read_text(encoding="utf-8") for p in (out / "search" / "t").glob("*.js"))
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
+
+
+def test_search_later_with_the_search_unchanged_leaves_nothing_pending(tmp_path):
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    (root / "archive.toml").write_text("home_page_size = 3\n", encoding="utf-8")  # a setting search does not read
+    assert not build(root, out, search_later=True).search_pending
+    built = site_id(out)
+    assert not build(root, out, search_later=True).search_pending
+    assert site_id(out) == built  # nothing changed, so nothing was built: the same site folder
+
+
+def test_a_cancelled_build_leaves_the_site_and_its_cache_as_they_were(tmp_path):
+    import threading
+
+    import pytest
+
+    from arshif.pipeline import Cancelled
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    site, cache = site_digest(out), cache_path(out).read_bytes()
+    (root / "seeds" / "003.txt").write_text("عنوان 3 معدل\nكلمة جديدة.\n", encoding="utf-8")
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        build(root, out, cancel=cancel)  # stopped while its search is built
+    assert site_digest(out) == site and cache_path(out).read_bytes() == cache
+    assert sorted(p.name for p in tmp_path.iterdir() if ".arshif-tmp" in p.name) == []  # no staging left behind
+    build(root, out)
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)

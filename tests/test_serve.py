@@ -297,3 +297,19 @@ def test_only_a_tab_whose_page_or_stylesheet_changed_reloads(small_archive, tmp_
     finally:
         context.close()
         server.stop()
+
+
+@pytest.mark.browser
+def test_an_edit_is_served_before_the_search_catches_up_and_then_the_search_finds_it(served, small_archive, tab):
+    """The first pass after an edit writes the pages (with the previous search files), the second
+    the search: the terminal says both, and a search in the tab finds the new word."""
+    mark = len(served.lines)
+    write_seed(small_archive, "عنوان عن كامتشاتكا")
+    served.wait_for(r"updating the search", after=mark)
+    assert "كامتشاتكا" in fetch(served.url + ARTICLE)
+    served.wait_for(r"^search updated in", after=mark)
+    tab.goto(served.url + "search.html?q=" + urllib.parse.quote("كامتشاتكا"))
+    tab.wait_for_selector("html[data-search=done]", timeout=TAB_SECONDS * 1000)
+    found = tab.eval_on_selector_all("#search-results h2 a", "links => links.map(a => a.getAttribute('href'))")
+    assert [href.rsplit("/", 1)[-1] for href in found] == ["001_a.html"]
+    assert tab.problems == []
