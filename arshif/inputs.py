@@ -86,28 +86,29 @@ def input_files(root: Path) -> list[Path]:
     link to another disk), all but what the loader reads there: it may be the whole disk."""
     files = [root / k.path for k in INPUT_KINDS if k.at_top and (root / k.path).is_file()]
     real_root = os.path.realpath(root)
-    found = []
+    found: list[tuple[tuple[str, ...], Path]] = []  # (the path's parts below the archive, the path)
     for name in source_folder_names():
         folder = root / name
         kinds = [k for k in INPUT_KINDS if k.top == name]
         if not folder.is_dir():
             continue
         if _inside(folder, real_root):
-            found += _walk(folder, root, real_root)
+            _walk(folder, (name,), real_root, found)
         elif any(k.links_out for k in kinds):
-            found += _read_by_the_loader(root, kinds)
-    return files + sorted(found, key=lambda path: path.relative_to(root).parts)
+            found += [(path.relative_to(root).parts, path) for path in _read_by_the_loader(root, kinds)]
+    return files + [path for _, path in sorted(found, key=lambda item: item[0])]
 
 
-def _walk(folder: Path, root: Path, real_root: str) -> list[Path]:
-    found = []
-    for directory, _, names in os.walk(folder):  # followlinks=False: a link to / is not entered
-        for name in names:
-            path = Path(directory) / name
-            if (NEVER_INPUT.isdisjoint(path.relative_to(root).parts) and os.path.isfile(path)
-                    and (not os.path.islink(path) or _inside(path, real_root))):
-                found.append(path)
-    return found
+def _walk(folder: Path, parts: tuple[str, ...], real_root: str, found: list) -> None:
+    """The files under `folder` (whose parts below the archive are `parts`), by os.scandir: a
+    listing says which entries are files, folders and links without a call for each."""
+    for entry in os.scandir(folder):
+        if entry.name in NEVER_INPUT:
+            continue
+        if entry.is_dir(follow_symlinks=False):  # a link to / is not entered
+            _walk(folder / entry.name, (*parts, entry.name), real_root, found)
+        elif entry.is_file() and (not entry.is_symlink() or _inside(entry.path, real_root)):
+            found.append(((*parts, entry.name), folder / entry.name))
 
 
 def _read_by_the_loader(root: Path, kinds: list[InputKind]) -> list[Path]:

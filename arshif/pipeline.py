@@ -23,7 +23,7 @@ from .inputs import kind, listed, source_folder_names, source_folders
 from .load import load_archive
 from .model import Archive
 from .progress import Progress, StepTimes
-from .publish import MANIFEST, input_hash, manifest, manifest_json, write_snapshot
+from .publish import MANIFEST, FileDigests, input_digests, input_hash, manifest, manifest_json, write_snapshot
 from .render import site_pages, templates_digest
 from .sandbox import links_outside
 from .search import inputs_key, search_files, text_data_file
@@ -79,6 +79,7 @@ class Session:
         self.cache: BuildCache | None = None  # the last build's, with what it found and wrote
         self.site_id = None
         self.summary: dict = {}
+        self.file_digests = FileDigests()  # the sources' SHA-256: a file seen unchanged is not read again
 
     def next_cache(self) -> BuildCache:
         if self.cache is None:
@@ -113,7 +114,8 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     check_output_folder(out, [root, REPO_ROOT / "arshif"], [*source_folders(root), DEFAULT_TEMPLATES])
     dirs = template_dirs(root)
     with step("fingerprint"):
-        sources, templates = input_hash(root), templates_digest(dirs, root)
+        digests = input_digests(root, session.file_digests if session else None)
+        sources, templates = input_hash(root, digests), templates_digest(dirs, root)
         fingerprint = page_key(code_version(), sources, templates, epoch, as_snapshot, strict)
     if use_cache:
         unchanged = _unchanged_site(out, fingerprint, session.header() if session else BuildCache.read_header(out))
@@ -124,7 +126,7 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
         cache = (session.next_cache() if session else BuildCache.load(out)) if use_cache else BuildCache()
     gc.unfreeze()  # a previous build's objects (serve) may be collected again
     with step("load"):
-        archive = load_archive(root, problems, progress, cache)
+        archive = load_archive(root, problems, progress, cache, digests)
         gc.freeze()  # millions of long-lived objects: the collector need not scan them again and again
     with step("enrich"):
         archive = enrich(archive, problems, cache)

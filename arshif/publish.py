@@ -18,6 +18,7 @@ import shutil
 import stat
 import struct
 import tarfile
+import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -36,13 +37,47 @@ MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 
 
-def input_hash(root: Path) -> str:
-    """One hash of every source file the build reads (names and bytes): the registry's input
-    files, the archive's own templates/ among them."""
+def input_hash(root: Path, digests: dict[Path, bytes] | None = None) -> str:
+    """One hash of every source file the build reads: the SHA-256 of each one's name and
+    SHA-256, for the registry's input files (the archive's own templates/ among them).
+    `digests` are input_digests(root), when the caller has them."""
     digest = hashlib.sha256()
-    for path in input_files(root):
-        digest.update(os.fsencode(path.relative_to(root).as_posix()) + b"\0" + path.read_bytes() + b"\0")  # any name
+    for path, file_digest in (input_digests(root) if digests is None else digests).items():
+        digest.update(os.fsencode(path.relative_to(root).as_posix()) + b"\0" + file_digest + b"\0")  # any name
     return digest.hexdigest()
+
+
+def input_digests(root: Path, known: FileDigests | None = None) -> dict[Path, bytes]:
+    """Each input file's SHA-256, in input_files' order; `known` (serve's) spares reading the
+    files it saw unchanged."""
+    return {path: (known.of(path) if known is not None else hashlib.sha256(path.read_bytes()).digest()) for path in input_files(root)}
+
+
+class FileDigests:
+    """What a long-running preview (serve) knows of the files' bytes: each file's SHA-256, kept
+    with its status (device, inode, size, modification and change times). A file whose status
+    is the same is not read again. The change time (ctime) is set by the system on every write
+    and cannot be set back, so an edit that keeps the size and mtime is still seen; and a file
+    changed within RACY_SECONDS before it was read is read again next time (a later write in the
+    same clock tick would leave every time the same)."""
+
+    RACY_SECONDS = 2
+
+    def __init__(self):
+        self.seen: dict[Path, tuple[tuple, bytes]] = {}
+
+    def of(self, path: Path) -> bytes:
+        status = os.stat(path)
+        key = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+        entry = self.seen.get(path)
+        if entry is not None and entry[0] == key:
+            return entry[1]
+        file_digest = hashlib.sha256(path.read_bytes()).digest()
+        if time.time_ns() - status.st_ctime_ns > self.RACY_SECONDS * 1_000_000_000:
+            self.seen[path] = (key, file_digest)
+        else:
+            self.seen.pop(path, None)
+        return file_digest
 
 
 def article_hash(article) -> str:

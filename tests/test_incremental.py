@@ -294,3 +294,19 @@ def test_a_cancelled_build_leaves_the_site_and_its_cache_as_they_were(tmp_path):
     fresh = tmp_path / "fresh"
     build(root, fresh, use_cache=False)
     assert site_digest(out) == site_digest(fresh)
+
+
+def test_a_rebuild_reads_an_unchanged_seed_once(tmp_path, monkeypatch):
+    """The fingerprint reads every source; the loader then parses again only the seeds whose bytes changed."""
+    from collections import Counter
+    from pathlib import Path
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    (root / "seeds" / "003.txt").write_text("عنوان 3 معدل\nنص جديد.\n", encoding="utf-8")
+    reads = Counter()
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.update([self.name]) or real_read(self))
+    build(root, out)
+    assert reads["000.txt"] == 1 and reads["003.txt"] == 2
+    assert "نص جديد." in (out / "articles" / "003.html").read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -138,13 +139,14 @@ def test_a_row_for_a_missing_seed_names_the_registry_folder(tmp_path, monkeypatc
 
 
 def old_input_hash(root: Path) -> str:
-    """The input hash before the registry (archive.toml, seeds/, content/), to hold it unchanged."""
+    """The input hash before the registry (archive.toml, seeds/, content/), to hold it unchanged:
+    SHA-256 over each file's name and SHA-256, in order of the path's parts."""
     digest = hashlib.sha256()
     files = [root / "archive.toml"] + sorted(p for folder in ("seeds", "content") if (root / folder).is_dir()
                                              for p in (root / folder).rglob("*") if p.is_file())
     for path in files:
         if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest() + b"\0")
     return digest.hexdigest()
 
 
@@ -222,3 +224,36 @@ def test_links_never_take_the_input_files_out_of_the_archive(tmp_path):
     (root / "content").mkdir()
     (root / "content" / "notes.txt").write_text("x", encoding="utf-8")
     assert [p.relative_to(root).as_posix() for p in input_files(root)] == ["content/notes.txt", "seeds/a.txt"]
+
+
+def test_serves_file_digests_read_a_file_again_only_when_its_status_changed(tmp_path, monkeypatch):
+    """serve keeps each source's SHA-256 with its status; an edit that keeps the size and the
+    mtime changes the ctime (which nobody can set back), so it is still read."""
+    import arshif.publish
+    from arshif.publish import FileDigests, input_digests
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": SEED_TEXT, "b.txt": SEED_TEXT})
+    seed = root / "seeds" / "a.txt"
+    known = FileDigests()
+    monkeypatch.setattr(FileDigests, "RACY_SECONDS", 0)
+    first = input_digests(root, known)
+    assert first == input_digests(root)  # the same digests as reading every file
+    reads = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real_read(self))
+    assert input_digests(root, known) == first and reads == []  # nothing changed: nothing read
+    status = seed.stat()
+    time.sleep(0.01)
+    seed.write_bytes(SEED_TEXT.replace("ا", "ب", 1).encode("utf-8"))  # same size
+    os.utime(seed, ns=(status.st_atime_ns, status.st_mtime_ns))  # same mtime
+    assert seed.stat().st_size == status.st_size and seed.stat().st_mtime_ns == status.st_mtime_ns
+    again = input_digests(root, known)
+    assert reads == ["a.txt"] and again[seed] != first[seed] and again == input_digests(root)
+    assert arshif.publish.input_hash(root, again) == arshif.publish.input_hash(root)
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(tmp_path, monkeypatch):
+    from arshif.publish import FileDigests
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": SEED_TEXT})
+    known = FileDigests()  # RACY_SECONDS as shipped: the file was written just now
+    known.of(root / "seeds" / "a.txt")
+    assert known.seen == {}  # not kept: a second write within the same clock tick would look unchanged

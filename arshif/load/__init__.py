@@ -63,11 +63,14 @@ def _name_ok(path: Path, problems: Problems) -> bool:
     return True
 
 
-def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCache | None = None) -> Archive:
-    """Read the archive folder. Raises BuildError with every error found; warnings stay in `problems`."""
+def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCache | None = None,
+                 digests: dict[Path, bytes] | None = None) -> Archive:
+    """Read the archive folder. Raises BuildError with every error found; warnings stay in `problems`.
+    `digests`: the input files' SHA-256 (publish.input_digests), when the build has them."""
     settings = load_settings(root, problems)
     seed_paths = source_files(root, kind("seeds"), problems)
-    seeds = [load_seed(p, problems, cache) for p in _counted(seed_paths, progress)]
+    digests = digests or {}
+    seeds = [load_seed(p, problems, cache, digests.get(p)) for p in _counted(seed_paths, progress)]
     metadata_path = root / kind("metadata").path
     rows = load_metadata(metadata_path, problems) if metadata_path.is_file() else {}
     _check_rows_have_files(rows, {p.name for p in seed_paths}, metadata_path, problems)

@@ -12,21 +12,29 @@ from ..text import clean_lines, digest, has_letters
 from .files import decode_text, read_bytes, split_lines
 
 
-def load_seed(path: Path, problems: Problems, cache: BuildCache | None = None) -> Article | None:
+def load_seed(path: Path, problems: Problems, cache: BuildCache | None = None, known: bytes | None = None) -> Article | None:
+    """The seed's article. Keyed on the bytes' SHA-256, never on size and mtime: an edit that
+    keeps both (a restored backup, rsync -t, a one-second filesystem) must still reach the site.
+    `known` is that SHA-256 when the build has just read the file (its fingerprint): a seed
+    parsed from the same bytes before is then not read again."""
+    if known is not None and cache is not None and (cached := cache.seed(path, known)) is not None:
+        return _from_cache(path, cached)
     data = read_bytes(path, problems)
     if data is None:
         return None
-    # keyed on the bytes, never on size and mtime: an edit that keeps both (a restored
-    # backup, rsync -t, a one-second filesystem) must still reach the site
-    key = hashlib.blake2b(data, digest_size=16).digest()
+    key = hashlib.sha256(data).digest()
     cached = cache.seed(path, key) if cache is not None else None
     if cached is not None:
-        title, paragraphs, text_digest = cached
-        return Article(id=path.stem, title=title, paragraphs=tuple(Paragraph(*p) for p in paragraphs), origin=path, digest=text_digest)
+        return _from_cache(path, cached)
     article = _parse_seed(path, data, problems)
     if article is not None and cache is not None:
         cache.remember_seed(path, key, (article.title, tuple((p.text, p.line) for p in article.paragraphs), article.digest))
     return article
+
+
+def _from_cache(path: Path, cached: tuple) -> Article:
+    title, paragraphs, text_digest = cached
+    return Article(id=path.stem, title=title, paragraphs=tuple(Paragraph(*p) for p in paragraphs), origin=path, digest=text_digest)
 
 
 def _parse_seed(path: Path, data: bytes, problems: Problems) -> Article | None:
