@@ -46,9 +46,11 @@ def code_version() -> bytes:
     return digest.digest()
 
 
-def cache_path(out: Path) -> Path:
+def cache_path(out: Path, part: str = "cache") -> Path:
+    """Where the cache of the output folder `out` lives: beside it, never inside (not deployed).
+    A `part` other than "cache" is a step's own cache file (search's "words")."""
     out = out.resolve()
-    return out.parent / f".{out.name}.arshif-cache"
+    return out.parent / f".{out.name}.arshif-{part}"
 
 
 class BuildCache:
@@ -71,7 +73,7 @@ class BuildCache:
     def read_header(out: Path) -> dict:
         """The last build's fingerprint, site id and summary, without reading the body."""
         try:
-            (header,) = _read_parts(out, 1)
+            (header,) = read_framed(cache_path(out), 1)
         except (OSError, Unreadable, EOFError, ValueError, TypeError):
             return {}
         return header if isinstance(header, dict) else {}
@@ -79,7 +81,7 @@ class BuildCache:
     @classmethod
     def load(cls, out: Path) -> BuildCache:
         try:
-            header, body = _read_parts(out, 2)
+            header, body = read_framed(cache_path(out), 2)
             parts = (header, body["seeds"], body["pages"], body["mentions"])
             if not all(isinstance(part, dict) for part in parts):
                 raise Unreadable("damaged")
@@ -123,13 +125,7 @@ class BuildCache:
         """Written only once the new site is in place, so it never describes a site that is not there."""
         header = {"version": code_version(), "site": site_id, **(summary or {})}
         body = {"seeds": self.new_seeds, "pages": self.new_pages, "mentions": self.new_mentions}
-        target = cache_path(out)
-        temporary = target.with_name(target.name + f".{os.getpid()}")
-        try:
-            temporary.write_bytes(_framed(marshal.dumps(header), marshal.dumps(body)))
-            os.replace(temporary, target)
-        except OSError:  # a full disk after the site was written: the next build is only slower
-            temporary.unlink(missing_ok=True)
+        write_framed(cache_path(out), header, body)
 
 
 class Unreadable(Exception):
@@ -144,11 +140,21 @@ def _framed(*parts: bytes) -> bytes:
     return b"".join(framed)
 
 
-def _read_parts(out: Path, count: int) -> list:
-    """The first `count` parts of the cache file, each given to marshal only once its length
-    and CRC say it is whole: a cache is damaged by accident (a full disk, a copy cut short),
-    and a damaged length must not become a request for gigabytes. Raises Unreadable."""
-    with open(cache_path(out), "rb") as handle:
+def write_framed(path: Path, *values) -> None:
+    """Write a cache file of these values (marshal data, framed), whole or not at all."""
+    temporary = path.with_name(path.name + f".{os.getpid()}")
+    try:
+        temporary.write_bytes(_framed(*(marshal.dumps(value) for value in values)))
+        os.replace(temporary, path)
+    except OSError:  # a full disk: the next build is only slower
+        temporary.unlink(missing_ok=True)
+
+
+def read_framed(path: Path, count: int) -> list:
+    """The first `count` parts of a cache file, each given to marshal only once its length and
+    CRC say it is whole: a cache is damaged by accident (a full disk, a copy cut short), and a
+    damaged length must not become a request for gigabytes. Raises Unreadable (or OSError)."""
+    with open(path, "rb") as handle:
         left = os.fstat(handle.fileno()).st_size
 
         def take(size: int) -> bytes:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .cache import BuildCache, code_version, page_key
+from .cache import BuildCache, cache_path, code_version, page_key
 from .enrich.entities import link_entities, lint_entities
 from .enrich.related import with_related
 from .enrich.suggest import as_toml, suggest_entities
@@ -145,7 +145,8 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
         with step("search (start)"):
-            finish_search, search_pending = _start_search(archive, writer, cache, reuse, search_later, cancel)
+            words_cache = cache_path(out, "words") if use_cache else None
+            finish_search, search_pending = _start_search(archive, writer, cache, reuse, search_later, cancel, words_cache)
         with step("manifest"):
             snapshot_date = _updated(archive, epoch).date().isoformat()
             writer.write(MANIFEST, manifest_json(manifest(archive, sources, snapshot_date)))
@@ -193,7 +194,7 @@ def _marshalled(problems: list[Problem]) -> tuple:
 
 
 def _start_search(archive: Archive, writer, cache: BuildCache, reuse: bool, later: bool,
-                  cancel: threading.Event | None) -> tuple[Callable[[], None], bool]:
+                  cancel: threading.Event | None, words_cache: Path | None) -> tuple[Callable[[], None], bool]:
     """The search files, from the archive alone (a template edit never changes them): when their
     inputs are the previous build's, the previous files are linked; else, with `later`, the
     previous files are linked as they are, recorded as stale (the search is then pending); else
@@ -207,7 +208,7 @@ def _start_search(archive: Archive, writer, cache: BuildCache, reuse: bool, late
             cache.unchanged(path, key if current else STALE_SEARCH)
         writer.write(*text_data_file())
         return (lambda: None), not current
-    background = writer.write_in_background(lambda: search_files(archive))
+    background = writer.write_in_background(lambda: search_files(archive, words_cache))
 
     def finish() -> None:
         for path in background.finish(cancel):

@@ -11,10 +11,11 @@ own round() wherever numpy's rounding could differ (tests/test_search_equivalenc
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import count
+from itertools import chain, count
 
 import numpy as np
 
@@ -34,6 +35,17 @@ def js_order(key: str) -> bytes:
     return key.encode("utf-16-be")
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def js_sorted(keys) -> list[str]:
+    """The keys in JavaScript's order. Python compares code points, which is the same order
+    unless a key holds a character beyond U+FFFF (two UTF-16 units, which sort before U+E000):
+    only then is each key encoded (a third of the index step's sorting time otherwise)."""
+    keys = list(keys)
+    return sorted(keys, key=js_order) if any(_ASTRAL.search(key) for key in keys) else sorted(keys)
+
+
 @dataclass(frozen=True)
 class Words:
     """The archive's words as numbers: each field's word ids for every document, in document order."""
@@ -42,6 +54,19 @@ class Words:
     counts: np.ndarray  # word id -> occurrences in the archive
     fields: list[np.ndarray]  # field -> word ids of document 0, then 1, ... (common words included)
     lengths: list[np.ndarray]  # field -> words in each document
+    documents: list[np.ndarray] | None = None  # document -> its word ids, field after field (words_of_documents)
+
+    def document_lengths(self) -> np.ndarray:
+        """document -> its fields' lengths."""
+        return np.stack(self.lengths, axis=1) if self.lengths else np.zeros((0, 0), dtype=np.int32)
+
+    def compacted(self) -> tuple[list[str], list[bytes]]:
+        """The vocabulary without the words no document holds, and each document's word ids
+        in it (int32 bytes): what a WordStore keeps."""
+        live = self.counts > 0
+        renumbered = (np.cumsum(live) - 1).astype(np.int32)
+        vocabulary = [word for word, kept in zip(self.vocabulary, live.tolist()) if kept]
+        return vocabulary, [renumbered[ids].tobytes() for ids in self.documents or ()]
 
 
 def read_words(documents: Iterable[tuple[list[str], ...]], fields: int, size: int) -> Words:
@@ -58,6 +83,33 @@ def read_words(documents: Iterable[tuple[list[str], ...]], fields: int, size: in
     vocabulary = list(ids)
     counts = np.bincount(np.concatenate(arrays), minlength=len(vocabulary)) if vocabulary else np.zeros(0, dtype=np.int64)
     return Words(vocabulary, counts, arrays, lengths)
+
+
+def words_of_documents(vocabulary: list[str], stored: list[tuple[tuple[int, ...], bytes] | None],
+                       fresh: Callable[[int], tuple[list[str], ...]], fields: int) -> Words:
+    """Words of documents some of which are `stored` (their field lengths and int32 word ids in
+    `vocabulary`), the others read by `fresh(document number)`. New words are numbered after the
+    vocabulary's. Raises ValueError if a stored number is not in the vocabulary (a damaged store)."""
+    ids = defaultdict(count(len(vocabulary)).__next__, {word: i for i, word in enumerate(vocabulary)})
+    number = ids.__getitem__
+    documents, lengths = [], []
+    for ref, entry in enumerate(stored):
+        if entry is not None and len(entry[0]) == fields and len(entry[1]) == 4 * sum(entry[0]):
+            field_lengths, data = entry
+            documents.append(np.frombuffer(data, dtype=np.int32))
+        else:
+            by_field = fresh(ref)
+            field_lengths = tuple(len(words) for words in by_field)
+            documents.append(np.fromiter(map(number, chain.from_iterable(by_field)), dtype=np.int32, count=sum(field_lengths)))
+        lengths.append(field_lengths)
+    everything = np.concatenate(documents) if documents else np.zeros(0, dtype=np.int32)
+    vocabulary = list(ids)
+    if len(everything) and not 0 <= int(everything.min()) <= int(everything.max()) < len(vocabulary):
+        raise ValueError("stored word numbers outside the vocabulary")  # a damaged store: the caller reads afresh
+    table = np.array(lengths, dtype=np.int32).reshape(len(stored), fields)
+    field_of_word = np.repeat(np.tile(np.arange(fields, dtype=np.int8), len(stored)), table.ravel())
+    return Words(vocabulary, np.bincount(everything, minlength=len(vocabulary)), [everything[field_of_word == f] for f in range(fields)],
+                 [table[:, f].copy() for f in range(fields)], documents)
 
 
 @dataclass(frozen=True)
@@ -82,10 +134,10 @@ def build(words: Words, term_of_word: list[str | None], form_of_word: list[str |
     """The index of every document: what lunr.py's Builder computes, written as varints.
     Terms are handled a bucket at a time (a range of term ids) and arrays are int32, so
     memory grows with the archive's words, not with the work done on them."""
-    terms = sorted({t for t in term_of_word if t}, key=js_order)
+    terms = js_sorted({t for t in term_of_word if t})
     term_id = {t: i for i, t in enumerate(terms)}
     tid_of_word = np.array([term_id[t] if t else -1 for t in term_of_word] or [0], dtype=np.int32)
-    forms, form_total, bit_of_word = _forms(words, term_of_word, form_of_word, phrase_fields)
+    forms, form_total, bit_of_word = _forms(words, tid_of_word, form_of_word, phrase_fields)
     documents, nfields = len(words.lengths[0]) if words.lengths else 0, len(boosts)
     fields = []  # per field: (term ids, documents, positions, form bits) of the words that are not common words
     for f in range(nfields):
@@ -119,28 +171,39 @@ def build(words: Words, term_of_word: list[str | None], form_of_word: list[str |
     place = {form: i for i, form in enumerate(table)}
     for term, text in enumerate(positions):  # each term's forms first, as places in the table ("0": the bare term only)
         if text:
-            held = forms.get(terms[term], [""])
+            held = forms.get(term, [""])
             positions[term] = ("0" if held == [""] else "".join(map(_varint, [len(held), *(place[f] for f in held)]))) + text
     return Postings(terms, postings, documents_with, positions, table)
 
 
-def _forms(words: Words, term_of_word, form_of_word, phrase_fields) -> tuple[dict[str, list[str]], Counter, np.ndarray]:
-    """Each term's surface forms in headlines and bodies, the most frequent first; how often
-    each form occurs in the whole archive; and each word's bit: its form's place in its
-    term's list, the last bit standing for every form past it."""
-    occurrences = np.zeros(len(words.vocabulary), dtype=np.int64)
+def _forms(words: Words, tid_of_word: np.ndarray, form_of_word, phrase_fields) -> tuple[dict[int, list[str]], Counter, np.ndarray]:
+    """Each term's surface forms in headlines and bodies, the most frequent first (then in
+    JavaScript's order); how often each form occurs in the whole archive; and each word's bit:
+    its form's place in its term's list, the last bit standing for every form past it. On
+    arrays: one (term, form) pair per distinct pair, not a Counter per term."""
+    vocabulary_size = len(words.vocabulary)
+    occurrences = np.zeros(vocabulary_size, dtype=np.int64)
     for f in phrase_fields:
-        occurrences += np.bincount(words.fields[f], minlength=len(words.vocabulary)) if len(words.fields[f]) else 0
-    by_term: dict[str, Counter] = defaultdict(Counter)
-    total: Counter = Counter()
-    held = [(w, term_of_word[w], form_of_word[w], n) for w, n in enumerate(occurrences.tolist()) if n and term_of_word[w]]
-    for _, term, form, n in held:
-        by_term[term][form] += n
-        total[form] += n
-    ranked = {t: sorted(c, key=lambda form: (-c[form], js_order(form))) for t, c in by_term.items()}
-    bit_of_word = np.zeros(max(1, len(words.vocabulary)), dtype=np.int32)
-    for word_id, term, form, _ in held:
-        bit_of_word[word_id] = 1 << min(ranked[term].index(form), FORM_BITS - 1)
+        occurrences += np.bincount(words.fields[f], minlength=vocabulary_size) if len(words.fields[f]) else 0
+    bit_of_word = np.zeros(max(1, vocabulary_size), dtype=np.int32)
+    held = np.flatnonzero((occurrences > 0) & (tid_of_word[:vocabulary_size] >= 0)) if vocabulary_size else np.zeros(0, dtype=np.int64)
+    if not len(held):
+        return {}, Counter(), bit_of_word
+    form_names = js_sorted({form_of_word[w] for w in held.tolist()})  # a few dozen: "", "ال", "و", "وال"...
+    form_rank = {form: i for i, form in enumerate(form_names)}
+    word_form = np.array([form_rank[form_of_word[w]] for w in held.tolist()], dtype=np.int64)
+    pairs, pair_of_word = np.unique(tid_of_word[held].astype(np.int64) * len(form_names) + word_form, return_inverse=True)
+    pair_total = np.bincount(pair_of_word, weights=occurrences[held], minlength=len(pairs)).astype(np.int64)
+    pair_term, pair_form = np.divmod(pairs, len(form_names))
+    order = np.lexsort((pair_form, -pair_total, pair_term))  # by term, then the most frequent, then JavaScript's order
+    starts = np.flatnonzero(np.concatenate(([True], pair_term[order][1:] != pair_term[order][:-1])))
+    place = np.empty(len(pairs), dtype=np.int64)
+    place[order] = np.arange(len(pairs)) - np.repeat(starts, np.diff(np.append(starts, len(pairs))))
+    bit_of_word[held] = 1 << np.minimum(place[pair_of_word], FORM_BITS - 1)
+    ranked: dict[int, list[str]] = {}
+    for term, form in zip(pair_term[order].tolist(), pair_form[order].tolist()):
+        ranked.setdefault(term, []).append(form_names[form])
+    total = Counter({form_names[f]: int(n) for f, n in enumerate(np.bincount(pair_form, weights=pair_total, minlength=len(form_names)).tolist()) if n})
     return ranked, total, bit_of_word
 
 

@@ -31,12 +31,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from . import postings
-from .cache import page_key
+from .cache import Unreadable, page_key, read_framed, write_framed
 from .dates import count_articles, digits, gregorian_text
 from .model import SEARCH_MANIFEST_PATH, SEARCH_PATH, Archive, Article, asset_path, entity_path, relative_url, tag_path
-from .postings import FORM_BITS, WEIGHT_SCALE, Words, js_order, read_words
+from .postings import FORM_BITS, WEIGHT_SCALE, Words, js_sorted, read_words, words_of_documents
 from .text import COMMON_WORDS, base_form, form_of, from_lexicon_code, lexicon_code, reading_groups, shorten, text_core_for_js, tokens
 
 FIELDS = (("t", 10), ("n", 3), ("g", 3), ("s", 2), ("b", 1))  # headline, entity names, tags, source, body
@@ -69,6 +70,11 @@ class SearchDoc:
     def detail(self) -> list:
         a = self.article
         return [relative_url(SEARCH_PATH, a.path), a.title, self.date_text, self.source_name]
+
+    def words_key(self) -> bytes:
+        """Everything `words` is made of: when it is the last build's, so are the words."""
+        a = self.article
+        return page_key(a.title, self.names, self.tag_names, self.source_name, a.digest or tuple(p.text for p in a.paragraphs))
 
     def snippet_text(self) -> str:
         """The text a result's snippet is cut from, around the words found: the body as it
@@ -117,7 +123,7 @@ class Analyser:
                 if b != w and w not in COMMON_WORDS and w not in terms}
 
     def index_term(self, word: str) -> str | None:
-        return self.base[word]
+        return self.base.get(word)
 
     def lookup(self, word: str) -> str | None:
         """What the browser knows of a word once its part is loaded: its term, None if it is
@@ -166,17 +172,57 @@ class Index:
     forms: list[str]  # every surface form, as the positions name them by place (see arshif.postings)
 
 
-def analyse(docs: list[SearchDoc]) -> tuple[Words, Analyser]:
+class WordStore:
+    """Each article's words as numbers, kept from one build to the next in a cache file of its
+    own (search runs in a process of its own, which writes it): reading an article's words is
+    most of the search's work, and an edit changes few articles. An article's entry is used
+    only when its words_key is the same; the numbers index the stored vocabulary, which holds
+    only words some stored article has. A damaged file or another version's is not used."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.vocabulary: list[str] = []
+        self.entries: dict[str, tuple[bytes, tuple[int, ...], bytes]] = {}  # article id -> (key, field lengths, word numbers)
+        try:
+            vocabulary, entries = read_framed(path, 2) if path is not None else ([], {})
+        except (OSError, Unreadable, EOFError, ValueError, TypeError):
+            return
+        if isinstance(vocabulary, list) and isinstance(entries, dict):
+            self.vocabulary, self.entries = vocabulary, entries
+
+    def words(self, docs: list[SearchDoc]) -> Words:
+        """Every document's words, from the store where its words_key is unchanged; then the store
+        is written again, with the entries of these documents only."""
+        known = [self.entries.get(doc.article.id) for doc in docs]
+        keys = [doc.words_key() for doc in docs]
+        stored = [(entry[1], entry[2]) if _is_entry(entry) and entry[0] == key else None for entry, key in zip(known, keys)]
+        try:
+            words = words_of_documents(self.vocabulary, stored, lambda ref: docs[ref].words, len(FIELDS))
+        except ValueError:  # a damaged store that passed its checks: read every article
+            words = words_of_documents([], [None] * len(docs), lambda ref: docs[ref].words, len(FIELDS))
+        if self.path is not None:
+            vocabulary, numbers = words.compacted()
+            write_framed(self.path, vocabulary, {doc.article.id: (key, tuple(int(n) for n in lengths), data)
+                                                 for doc, key, lengths, data in zip(docs, keys, words.document_lengths(), numbers)})
+        return words
+
+
+def _is_entry(entry) -> bool:
+    return (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], bytes) and isinstance(entry[1], tuple)
+            and all(isinstance(n, int) and n >= 0 for n in entry[1]) and isinstance(entry[2], bytes))
+
+
+def analyse(docs: list[SearchDoc], store: WordStore | None = None) -> tuple[Words, Analyser]:
     """Read every document's words once, as numbers, and decide each distinct word's term."""
-    words = read_words((doc.words for doc in docs), len(FIELDS), len(docs))
-    return words, Analyser(dict(zip(words.vocabulary, words.counts.tolist())))
+    words = (store or WordStore()).words(docs)
+    return words, Analyser({w: n for w, n in zip(words.vocabulary, words.counts.tolist()) if n})
 
 
 def build_index(docs: list[SearchDoc], analyser: Analyser, words: Words | None = None) -> Index:
     """lunr's Builder, computed on arrays (arshif.postings)."""
     if words is None:
         words = read_words((doc.words for doc in docs), len(FIELDS), len(docs))
-    term_of_word = [analyser.index_term(w) for w in words.vocabulary]
+    term_of_word = [analyser.index_term(w) for w in words.vocabulary]  # None for a word no document holds now
     form_of_word = [form_of(w, t) if t else None for w, t in zip(words.vocabulary, term_of_word)]
     built = postings.build(words, term_of_word, form_of_word, [boost for _, boost in FIELDS], PHRASE_FIELDS)
     index = Index(dict(zip(built.terms, built.postings)), {t: p for t, p in zip(built.terms, built.positions) if p}, len(docs),
@@ -188,7 +234,7 @@ def build_index(docs: list[SearchDoc], analyser: Analyser, words: Words | None =
 def _parts(index: Index, analyser: Analyser) -> tuple[list[str], list[tuple[dict, dict]]]:
     """Cut the sorted keys (terms and lexicon words) into parts of about equal size: enough
     parts that the list of their first keys stays small, few enough bytes per part."""
-    keys = sorted(set(index.postings) | set(analyser.lexicon), key=js_order)
+    keys = js_sorted(set(index.postings) | set(analyser.lexicon))
     if not keys:  # nothing to search (every word a common word): one empty part, so every lookup finds its file
         return [""], [({}, {})]
     entries = {}
@@ -224,10 +270,10 @@ def inputs_key(archive: Archive) -> bytes:
                     tuple(sorted(archive.settings.sources.items())))
 
 
-def search_files(archive: Archive) -> Iterator[tuple[str, str]]:
-    """Every file of the search, as (path in the site, text)."""
+def search_files(archive: Archive, words_cache: Path | None = None) -> Iterator[tuple[str, str]]:
+    """Every file of the search, as (path in the site, text). `words_cache`: the WordStore's file."""
     docs = search_docs(archive)
-    words, analyser = analyse(docs)
+    words, analyser = analyse(docs, WordStore(words_cache))
     index = build_index(docs, analyser, words)
     firsts, parts = _parts(index, analyser)
     for number, (lexicon, part_postings) in enumerate(parts):

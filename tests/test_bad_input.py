@@ -98,8 +98,8 @@ def test_hostile_ids_and_names_write_nothing_outside_the_output(tmp_path):
     before = set((tmp_path).rglob("*"))
     build(root, out)
     created = {p for p in set(tmp_path.rglob("*")) - before if out not in p.parents and p != out}
-    # beside the output, only arshif's own lock and cache; everything else inside the output folder
-    assert {p.name for p in created} == {".site.arshif-lock", ".site.arshif-cache"}
+    # beside the output, only arshif's own lock and caches; everything else inside the output folder
+    assert {p.name for p in created} == {".site.arshif-lock", ".site.arshif-cache", ".site.arshif-words"}
     assert not any(".." in p.relative_to(out).as_posix().split("/") for p in out.rglob("*"))
     assert broken_links(out) == []
 

@@ -310,3 +310,50 @@ def test_a_rebuild_reads_an_unchanged_seed_once(tmp_path, monkeypatch):
     build(root, out)
     assert reads["000.txt"] == 1 and reads["003.txt"] == 2
     assert "نص جديد." in (out / "articles" / "003.html").read_text(encoding="utf-8")
+
+
+def test_the_search_reads_again_only_the_words_of_changed_articles(tmp_path, monkeypatch):
+    """Each article's words are kept (as numbers) in the words cache: a rebuild's search reads
+    only the changed articles, and still writes what a clean build writes. A damaged or foreign
+    words cache is read as nothing."""
+    from arshif import search
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    words = cache_path(out, "words")
+    assert words.is_file()
+    read = []
+    real_words = search.SearchDoc.words
+    monkeypatch.setattr(search.SearchDoc, "words", property(lambda self: read.append(self.article.id) or real_words.fget(self)))
+    (root / "seeds" / "003.txt").write_text("عنوان 3\nكلمة جديدة كامتشاتكا.\n", encoding="utf-8")
+    build_in_process = _search_in_this_process(monkeypatch)
+    build_in_process(root, out)
+    assert read == ["003"]
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
+    from arshif.cache import read_framed, write_framed
+    vocabulary, entries = read_framed(words, 2)
+    write_framed(words, vocabulary[:3], entries)  # whole and of this version, but its numbers lead nowhere
+    forged = words.read_bytes()
+    for number, damage in enumerate((b"", forged[:-7], forged.replace(b"\x00", b"\x01", 40), forged)):
+        words.write_bytes(damage)
+        (root / "seeds" / "004.txt").write_text(f"عنوان 4\nنص {number}.\n", encoding="utf-8")
+        read.clear()
+        build_in_process(root, out)
+        assert set(read) == {f"{i:03d}" for i in range(6)}  # every article read again
+        fresh = tmp_path / f"fresh-{number}"
+        build(root, fresh, use_cache=False)
+        assert site_digest(out) == site_digest(fresh)
+
+
+def _search_in_this_process(monkeypatch):
+    """build, with the search files written by this process (so what it reads can be counted)."""
+    from arshif import write
+
+    def in_this_process(self, produce):
+        for rel_path, content in produce():
+            self.write(rel_path, content)
+        return type("Done", (), {"finish": lambda self, cancel=None: [], "stop": lambda self: None})()
+    monkeypatch.setattr(write.SiteWriter, "write_in_background", in_this_process)
+    return build

@@ -83,3 +83,12 @@ def test_any_bytes_as_an_article_build_or_give_the_documented_error(tmp_path_fac
 @given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=40), min_size=1, max_size=6))
 def test_cleaning_a_seeds_lines_at_once_is_cleaning_each(lines):
     assert clean_lines(lines) == [clean_line(line) for line in lines]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(["ا", "ب", "a", "\ue000", "\uffff", "😀", "𝐀", "\ud7ff"]), max_size=4), max_size=12))
+def test_js_sorted_is_javascripts_order(keys):
+    """Code-point order is UTF-16's unless a key holds a character beyond U+FFFF (😀 sorts
+    before U+E000 in JavaScript, after it in Python): js_sorted must match the browser either way."""
+    from arshif.postings import js_order, js_sorted
+    assert js_sorted(keys) == sorted(keys, key=js_order)
