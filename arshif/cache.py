@@ -59,7 +59,7 @@ class BuildCache:
     On disk: a small header (the code's version, the build's fingerprint, what it reported),
     then the body; a build whose fingerprint is unchanged reads the header only."""
 
-    def __init__(self, seeds=None, pages=None, site_id=None, mentions=None):
+    def __init__(self, seeds=None, pages=None, site_id=None, mentions=None, contents=None):
         self.seeds: dict[str, tuple] = seeds or {}
         self.pages: dict[str, bytes] = pages or {}
         self.site_id = site_id  # (device, inode) of the output's marker file when these pages were written
@@ -68,6 +68,8 @@ class BuildCache:
         self.new_seeds: dict[str, tuple] = {}
         self.new_pages: dict[str, bytes] = {}
         self.new_mentions: dict[str, tuple] = {}
+        self.contents: dict[str, bytes] = contents or {}  # path -> digest of the bytes written there (the search's files)
+        self.new_contents: dict[str, bytes] = {}
 
     @staticmethod
     def read_header(out: Path) -> dict:
@@ -82,10 +84,10 @@ class BuildCache:
     def load(cls, out: Path) -> BuildCache:
         try:
             header, body = read_framed(cache_path(out), 2)
-            parts = (header, body["seeds"], body["pages"], body["mentions"])
+            parts = (header, body["seeds"], body["pages"], body["mentions"], body["contents"])
             if not all(isinstance(part, dict) for part in parts):
                 raise Unreadable("damaged")
-            return cls(parts[1], parts[2], header["site"], parts[3])
+            return cls(parts[1], parts[2], header["site"], parts[3], parts[4])
         except FileNotFoundError:
             return cls()  # the first build: nothing to say
         except (OSError, Unreadable, EOFError, ValueError, TypeError, KeyError) as exc:
@@ -124,7 +126,7 @@ class BuildCache:
     def save(self, out: Path, site_id, summary: dict | None = None) -> None:
         """Written only once the new site is in place, so it never describes a site that is not there."""
         header = {"version": code_version(), "site": site_id, **(summary or {})}
-        body = {"seeds": self.new_seeds, "pages": self.new_pages, "mentions": self.new_mentions}
+        body = {"seeds": self.new_seeds, "pages": self.new_pages, "mentions": self.new_mentions, "contents": self.new_contents}
         write_framed(cache_path(out), header, body)
 
 

@@ -107,7 +107,10 @@ def _walk(folder: Path, parts: tuple[str, ...], real_root: str, found: list) -> 
             continue
         if entry.is_dir(follow_symlinks=False):  # a link to / is not entered
             _walk(folder / entry.name, (*parts, entry.name), real_root, found)
-        elif entry.is_file() and (not entry.is_symlink() or _inside(entry.path, real_root)):
+        elif entry.is_symlink():  # to a file inside the archive (os.path.isfile: a loop of links is no file)
+            if os.path.isfile(entry.path) and _inside(entry.path, real_root):
+                found.append(((*parts, entry.name), folder / entry.name))
+        elif entry.is_file(follow_symlinks=False):
             found.append(((*parts, entry.name), folder / entry.name))
 
 

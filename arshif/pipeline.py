@@ -85,7 +85,7 @@ class Session:
         if self.cache is None:
             return BuildCache.load(self.out)
         last = self.cache
-        return BuildCache(last.new_seeds, last.new_pages, self.site_id, last.new_mentions)
+        return BuildCache(last.new_seeds, last.new_pages, self.site_id, last.new_mentions, last.new_contents)
 
     def header(self) -> dict:
         return {"site": self.site_id, **self.summary} if self.cache is not None else BuildCache.read_header(self.out)
@@ -206,14 +206,19 @@ def _start_search(archive: Archive, writer, cache: BuildCache, reuse: bool, late
     if previous and reuse and (current or later) and writer.reuse_all(previous):
         for path in previous:
             cache.unchanged(path, key if current else STALE_SEARCH)
+            if path in cache.contents:
+                cache.new_contents[path] = cache.contents[path]
         writer.write(*text_data_file())
         return (lambda: None), not current
-    background = writer.write_in_background(lambda: search_files(archive, words_cache))
+    # a file whose bytes are the previous build's is linked from it, not written (most of the
+    # articles' snippet files after an edit: creating a file costs ten times a link)
+    background = writer.write_in_background(lambda: search_files(archive, words_cache), cache.contents if reuse else None)
 
     def finish() -> None:
         for path in background.finish(cancel):
             if path.startswith("search/"):
                 cache.unchanged(path, key)
+                cache.new_contents[path] = background.digests[path]
     return finish, False
 
 

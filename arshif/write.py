@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import hashlib
 import marshal
 import multiprocessing
 import os
@@ -156,9 +157,12 @@ class SiteWriter:
         finally:
             _SHARED.clear()
 
-    def write_in_background(self, produce: Callable[[], Iterable[tuple[str, str | bytes]]]) -> Background:
+    def write_in_background(self, produce: Callable[[], Iterable[tuple[str, str | bytes]]],
+                            previous: dict[str, bytes] | None = None) -> Background:
         """Write the files `produce` yields from a forked process, while this one goes on (the
-        search index, on the core page rendering leaves idle); `Background.finish` claims them."""
+        search index, on the core page rendering leaves idle); `Background.finish` claims them,
+        and gives each one's content_digest. A file whose digest is its `previous` one (the
+        current site's file there, as the last build wrote it) is hard-linked from the current site."""
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: write, send the paths written, leave
@@ -167,12 +171,16 @@ class SiteWriter:
                 os.close(read_end)
                 os.close(self._lock_file.fileno())
                 die_with_parent()
-                written = []
+                written, folders = {}, set()
                 for rel_path, content in produce():
                     target = self.staging / rel_path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    _write_file(target, content, self.epoch)
-                    written.append(rel_path)
+                    if target.parent not in folders:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        folders.add(target.parent)
+                    data = content.encode("utf-8") if isinstance(content, str) else content
+                    written[rel_path] = digest = content_digest(data)
+                    if not (previous and previous.get(rel_path) == digest and self._link_current(rel_path, target)):
+                        _write_file(target, data, self.epoch)
                 _send(write_end, ("written", written))
                 status = 0
             except OSError as exc:  # a full disk: the parent says so as it would for its own write
@@ -188,6 +196,18 @@ class SiteWriter:
     def previous_site_id(self):
         return site_id(self.out)
 
+    def _link_current(self, rel_path: str, target: Path) -> bool:
+        """Hard-link the current site's file at rel_path to target; False if that cannot be done."""
+        try:
+            if not stat.S_ISREG(os.lstat(self.out / rel_path).st_mode):
+                return False  # a link planted in the site is never carried into the next one
+            os.link(self.out / rel_path, target)
+        except OSError:
+            return False
+        if self.epoch is not None:
+            os.utime(target, (self.epoch, self.epoch))
+        return True
+
     def reuse_previous(self, rel_path: str) -> bool:
         """Hard-link an unchanged page from the current site into the new one; False if that fails."""
         if rel_path in self.written:
@@ -196,15 +216,9 @@ class SiteWriter:
         if target.parent not in self._dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
-        try:
-            if not stat.S_ISREG(os.lstat(self.out / rel_path).st_mode):
-                return False  # a link planted in the site is never carried into the next one
-            os.link(self.out / rel_path, target)
-        except OSError:
+        if not self._link_current(rel_path, target):
             return False
         self.written.add(rel_path)
-        if self.epoch is not None:
-            os.utime(target, (self.epoch, self.epoch))
         return True
 
     def reuse_all(self, rel_paths: list[str]) -> bool:
@@ -272,6 +286,7 @@ class Background:
 
     def __init__(self, writer: SiteWriter, pid: int, read_end: int):
         self.writer, self.pid, self.read_end = writer, pid, read_end
+        self.digests: dict[str, bytes] = {}  # once finished: each file's content_digest
 
     def finish(self, cancel: threading.Event | None = None) -> list[str]:
         """Wait for the process; claim its files in the new site; their paths. `cancel` set while
@@ -291,10 +306,10 @@ class Background:
             raise OSError(message[1], os.strerror(message[1]), message[2] or None)
         if status != 0 or message[0] != "written":
             raise RuntimeError(f"the process writing in the background failed (wait status {status}); see the lines above")
-        written = message[1]
-        for rel_path in written:
+        self.digests = message[1]
+        for rel_path in self.digests:
             self.writer._claim(rel_path)
-        return written
+        return list(self.digests)
 
     def stop(self) -> None:
         """Kill the process if it still runs (a build that failed before waiting for it)."""
@@ -393,6 +408,10 @@ def _write_range(bounds: tuple[int, int]) -> int:
     for rel_path, render in _SHARED["jobs"][start:end]:
         _write_file(_SHARED["staging"] / rel_path, render(), _SHARED["epoch"])
     return end - start
+
+
+def content_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _write_file(target: Path, content: str | bytes, epoch: int | None) -> None:
