@@ -99,6 +99,14 @@ def input_files(root: Path) -> list[Path]:
     return files + [path for _, path in sorted(found, key=lambda item: item[0])]
 
 
+def content_inputs(root: Path, digests: dict[Path, bytes]) -> tuple[tuple[str, bytes], ...]:
+    """Of the input files' digests, those of the archive's content (what config and load read),
+    leaving out what only rendering reads (templates): what a step that never reads a template
+    (search) depends on, with the code."""
+    rendering = tuple(os.path.join(root, k.path) + os.sep for k in INPUT_KINDS if k.read_by == "render")
+    return tuple((os.path.relpath(path, root), digest) for path, digest in digests.items() if not str(path).startswith(rendering))
+
+
 def _walk(folder: Path, parts: tuple[str, ...], real_root: str, found: list) -> None:
     """The files under `folder` (whose parts below the archive are `parts`), by os.scandir: a
     listing says which entries are files, folders and links without a call for each."""

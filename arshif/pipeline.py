@@ -19,14 +19,14 @@ from .enrich.related import with_related
 from .enrich.suggest import as_toml, suggest_entities
 from .enrich.tags import tag_articles
 from .errors import BuildError, Problem, Problems, fail
-from .inputs import kind, listed, source_folder_names, source_folders
+from .inputs import content_inputs, kind, listed, source_folder_names, source_folders
 from .load import load_archive
 from .model import Archive
 from .progress import Progress, StepTimes
 from .publish import MANIFEST, FileDigests, input_digests, input_hash, manifest, manifest_json, write_snapshot
 from .render import site_pages, templates_digest
 from .sandbox import links_outside
-from .search import inputs_key, search_files, text_data_file
+from .search import search_files, text_data_file
 from .write import Cancelled as Cancelled  # raised by build(cancel=...): serve catches it
 from .write import SiteWriter, check_output_folder, resolved_or_fail, site_id
 
@@ -146,7 +146,8 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
         with step("search (start)"):
             words_cache = cache_path(out, "words") if use_cache else None
-            finish_search, search_pending = _start_search(archive, writer, cache, reuse, search_later, cancel, words_cache)
+            search_key = _search_key(archive, content_inputs(root, digests))
+            finish_search, search_pending = _start_search(archive, search_key, writer, cache, reuse, search_later, cancel, words_cache)
         with step("manifest"):
             snapshot_date = _updated(archive, epoch).date().isoformat()
             writer.write(MANIFEST, manifest_json(manifest(archive, sources, snapshot_date)))
@@ -193,14 +194,21 @@ def _marshalled(problems: list[Problem]) -> tuple:
     return tuple((str(p.path) if p.path is not None else None, p.line, p.message, p.hint, p.is_warning) for p in problems)
 
 
-def _start_search(archive: Archive, writer, cache: BuildCache, reuse: bool, later: bool,
+def _search_key(archive: Archive, content: tuple[tuple[str, bytes], ...]) -> bytes:
+    """What the search files are made of: the content's files (by digest; never the templates),
+    but of the settings only the two the search reads. (The code is the cache's own.)"""
+    settings = kind("settings").path
+    return page_key("search", tuple(item for item in content if item[0] != settings), archive.settings.digits,
+                    tuple(sorted(archive.settings.sources.items())))
+
+
+def _start_search(archive: Archive, key: bytes, writer, cache: BuildCache, reuse: bool, later: bool,
                   cancel: threading.Event | None, words_cache: Path | None) -> tuple[Callable[[], None], bool]:
     """The search files, from the archive alone (a template edit never changes them): when their
     inputs are the previous build's, the previous files are linked; else, with `later`, the
     previous files are linked as they are, recorded as stale (the search is then pending); else
     they are built by a forked process while the pages render. Returns what finishes them, and
-    whether the search is pending."""
-    key = inputs_key(archive)
+    whether the search is pending. `key`: what the search files are made of (the content's inputs)."""
     previous = sorted(path for path, old in cache.pages.items() if path.startswith("search/"))
     current = all(cache.pages[path] == key for path in previous)
     if previous and reuse and (current or later) and writer.reuse_all(previous):

@@ -262,14 +262,6 @@ def _parts(index: Index, analyser: Analyser) -> tuple[list[str], list[tuple[dict
     return firsts, parts
 
 
-def inputs_key(archive: Archive) -> bytes:
-    """Everything the search files depend on: when it is the previous build's, they are too."""
-    articles = tuple((a.id, a.title, a.digest or tuple(p.text for p in a.paragraphs), str(a.date), a.source,
-                      a.summary, a.tag_ids, tuple(m.entity for m in a.mentions)) for a in archive.articles)
-    return page_key("search", articles, repr(archive.entities), repr(archive.tags), archive.settings.digits,
-                    tuple(sorted(archive.settings.sources.items())))
-
-
 def search_files(archive: Archive, words_cache: Path | None = None) -> Iterator[tuple[str, str]]:
     """Every file of the search, as (path in the site, text). `words_cache`: the WordStore's file."""
     docs = search_docs(archive)

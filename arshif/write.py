@@ -72,7 +72,7 @@ class SiteWriter:
         self.in_place = _is_mount_point(self.out)
         self.staging = (self.out if self.in_place else self.out.parent) / f".{self.out.name}.arshif-tmp-{os.getpid()}"
         self.written: set[str] = set()
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()  # folders made in the staging folder (strings: 50,000 Paths cost a second)
         self._lock_file = None
         self._background: list[Background] = []
 
@@ -128,10 +128,16 @@ class SiteWriter:
         if rel_path in self.written:
             raise fail(None, None, f"two pages would be written to {rel_path}", "rename one of the sources so their ids differ")
         self.written.add(rel_path)
-        parent = (self.staging / rel_path).parent
+        self._folder_for(rel_path)
+
+    def _folder_for(self, rel_path: str) -> str:
+        """The staging path of rel_path, its folder made."""
+        target = os.path.join(self.staging, rel_path)
+        parent = os.path.dirname(target)
         if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(parent, exist_ok=True)
             self._dirs.add(parent)
+        return target
 
     def write_rendered(self, jobs: list[tuple[str, Callable[[], str]]], progress=None, slow: int = 0) -> None:
         """Render and write pages; a large batch is spread over the cores (forked workers
@@ -196,12 +202,13 @@ class SiteWriter:
     def previous_site_id(self):
         return site_id(self.out)
 
-    def _link_current(self, rel_path: str, target: Path) -> bool:
+    def _link_current(self, rel_path: str, target: str | Path) -> bool:
         """Hard-link the current site's file at rel_path to target; False if that cannot be done."""
+        current = os.path.join(self.out, rel_path)
         try:
-            if not stat.S_ISREG(os.lstat(self.out / rel_path).st_mode):
+            if not stat.S_ISREG(os.lstat(current).st_mode):
                 return False  # a link planted in the site is never carried into the next one
-            os.link(self.out / rel_path, target)
+            os.link(current, target)
         except OSError:
             return False
         if self.epoch is not None:
@@ -212,11 +219,7 @@ class SiteWriter:
         """Hard-link an unchanged page from the current site into the new one; False if that fails."""
         if rel_path in self.written:
             raise fail(None, None, f"two pages would be written to {rel_path}", "rename one of the sources so their ids differ")
-        target = self.staging / rel_path
-        if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
-        if not self._link_current(rel_path, target):
+        if not self._link_current(rel_path, self._folder_for(rel_path)):
             return False
         self.written.add(rel_path)
         return True
