@@ -99,5 +99,13 @@ class BuildError(Exception):
         return BuildError, (self.problems,)
 
 
+class SourcesChanged(Exception):
+    """A source file's bytes are not those the build's fingerprint read: it changed during the build."""
+
+    def __init__(self, path):
+        super().__init__(str(path))
+        self.path = path
+
+
 def fail(path, line, message, hint="") -> BuildError:
     return BuildError([Problem(path, line, message, hint)])

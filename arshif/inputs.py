@@ -110,7 +110,11 @@ def content_inputs(root: Path, digests: dict[Path, bytes]) -> tuple[tuple[str, b
 def _walk(folder: Path, parts: tuple[str, ...], real_root: str, found: list) -> None:
     """The files under `folder` (whose parts below the archive are `parts`), by os.scandir: a
     listing says which entries are files, folders and links without a call for each."""
-    for entry in os.scandir(folder):
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):  # removed while being listed (an editor's, git's): nothing there
+        return
+    for entry in entries:
         if entry.name in NEVER_INPUT:
             continue
         if entry.is_dir(follow_symlinks=False):  # a link to / is not entered

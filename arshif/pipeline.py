@@ -18,12 +18,12 @@ from .enrich.entities import link_entities, lint_entities
 from .enrich.related import with_related
 from .enrich.suggest import as_toml, suggest_entities
 from .enrich.tags import tag_articles
-from .errors import BuildError, Problem, Problems, fail
+from .errors import BuildError, Problem, Problems, SourcesChanged, fail
 from .inputs import content_inputs, kind, listed, source_folder_names, source_folders
 from .load import load_archive
 from .model import Archive
 from .progress import Progress, StepTimes
-from .publish import MANIFEST, FileDigests, input_digests, input_hash, manifest, manifest_json, write_snapshot
+from .publish import MANIFEST, FileDigests, check_unchanged, input_digests, input_hash, manifest, manifest_json, write_snapshot
 from .render import site_pages, templates_digest
 from .sandbox import links_outside
 from .search import search_files, text_data_file
@@ -98,6 +98,9 @@ class Session:
             self.cache.save(self.out, self.site_id, self.summary)
 
 
+READ_ATTEMPTS = 3  # a source saved while the build reads it: start again, this many times in all
+
+
 def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bool = True, strict: bool = False,
           as_snapshot: bool = False, times: StepTimes | None = None, session: Session | None = None,
           search_later: bool = False, cancel: threading.Event | None = None) -> BuildResult:
@@ -106,7 +109,18 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
     first pass after an edit), changed search inputs leave the previous build's search files in
     place, and the result says so (`search_pending`): the next build brings them up to date.
     `cancel`, when set, stops the build while it waits for the search (raising Cancelled): the
-    site stays as it was."""
+    site stays as it was. A source saved between the fingerprint's reading and the loader's
+    starts the build again: the fingerprint must be of the text the site shows."""
+    for _ in range(READ_ATTEMPTS):
+        try:
+            return _build(root, out, progress, use_cache, strict, as_snapshot, times, session, search_later, cancel)
+        except SourcesChanged as exc:
+            changed = exc.path
+    raise fail(changed, None, "the file changed each time the build read it", "build again once it is saved")
+
+
+def _build(root: Path, out: Path, progress: Progress | None, use_cache: bool, strict: bool, as_snapshot: bool,
+           times: StepTimes | None, session: Session | None, search_later: bool, cancel: threading.Event | None) -> BuildResult:
     started = time.perf_counter()
     progress = progress or Progress(False)
     step = (times or StepTimes()).step
@@ -126,7 +140,9 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
         cache = (session.next_cache() if session else BuildCache.load(out)) if use_cache else BuildCache()
     gc.unfreeze()  # a previous build's objects (serve) may be collected again
     with step("load"):
-        archive = load_archive(root, problems, progress, cache, digests)
+        archive = load_archive(root, problems, progress, cache, digests)  # seeds: checked against digests as read
+        seeds = os.path.join(root, kind("seeds").path) + os.sep
+        check_unchanged(digests, [path for path in digests if not str(path).startswith(seeds)])
         gc.freeze()  # millions of long-lived objects: the collector need not scan them again and again
     with step("enrich"):
         archive = enrich(archive, problems, cache)

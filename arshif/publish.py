@@ -29,7 +29,7 @@ from typing import BinaryIO
 
 from arshif import __version__
 
-from .errors import UNPRINTABLE, UNPRINTABLE_TEXT, printable
+from .errors import UNPRINTABLE, UNPRINTABLE_TEXT, SourcesChanged, printable
 from .inputs import input_files
 from .model import Archive, folded_name
 
@@ -51,6 +51,16 @@ def input_digests(root: Path, known: FileDigests | None = None) -> dict[Path, by
     """Each input file's SHA-256, in input_files' order; `known` (serve's) spares reading the
     files it saw unchanged."""
     return {path: (known.of(path) if known is not None else hashlib.sha256(path.read_bytes()).digest()) for path in input_files(root)}
+
+
+def check_unchanged(digests: dict[Path, bytes], paths) -> None:
+    """Raise SourcesChanged if one of these files' bytes are no longer those of `digests`."""
+    for path in paths:
+        try:
+            if hashlib.sha256(path.read_bytes()).digest() != digests[path]:
+                raise SourcesChanged(path)
+        except OSError:
+            raise SourcesChanged(path) from None
 
 
 class FileDigests:

@@ -187,7 +187,9 @@ class WordStore:
             vocabulary, entries = read_framed(path, 2) if path is not None else ([], {})
         except (OSError, Unreadable, EOFError, ValueError, TypeError):
             return
-        if isinstance(vocabulary, list) and isinstance(entries, dict):
+        # whole and of this version, but perhaps edited by hand: only a list of distinct words is a vocabulary
+        if (isinstance(vocabulary, list) and all(isinstance(word, str) for word in vocabulary)
+                and len(set(vocabulary)) == len(vocabulary) and isinstance(entries, dict)):
             self.vocabulary, self.entries = vocabulary, entries
 
     def words(self, docs: list[SearchDoc]) -> Words:
@@ -198,7 +200,7 @@ class WordStore:
         stored = [(entry[1], entry[2]) if _is_entry(entry) and entry[0] == key else None for entry, key in zip(known, keys)]
         try:
             words = words_of_documents(self.vocabulary, stored, lambda ref: docs[ref].words, len(FIELDS))
-        except ValueError:  # a damaged store that passed its checks: read every article
+        except (ValueError, TypeError):  # a damaged store that passed its checks: read every article
             words = words_of_documents([], [None] * len(docs), lambda ref: docs[ref].words, len(FIELDS))
         if self.path is not None:
             vocabulary, numbers = words.compacted()

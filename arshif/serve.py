@@ -39,9 +39,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import watchfiles
 
 from . import inputs
+from .errors import BuildError
 from .inputs import NEVER_INPUT, source_folder_names, source_folders
 from .pipeline import DEFAULT_TEMPLATES, BuildResult, Cancelled, Progress, Session, build
-from .report import Outcome, printable, show_changes, try_build
+from .report import Outcome, printable, show_changes, show_problems, try_build
 
 QUIET_SECONDS = 0.15  # a burst of saves (an editor's temp file, rename and backup; a git checkout) is one rebuild
 MAX_BURST_SECONDS = 2.0  # ...unless it never ends: then build what there is
@@ -109,10 +110,14 @@ class Preview:
                 self._build(Progress(False), search_later=False, cancel=cancel)
             except Cancelled:
                 return
-            except Exception as exc:  # the sources changed under it (their watch rebuilds), or a bug
+            except BuildError as exc:  # the sources changed under it: their watch builds again
+                show_problems(exc.problems, self.root)
+                print("the search was not updated; the next build updates it", file=sys.stderr, flush=True)
+                return
+            except Exception as exc:  # a bug
                 if self.debug:
                     traceback.print_exc()
-                print(f"the search was not updated: {printable(exc)}", file=sys.stderr, flush=True)
+                print(f"the search was not updated: internal error: {type(exc).__name__}: {printable(exc)}", file=sys.stderr, flush=True)
                 return
             self.search_pending = False
         if not self.quiet:

@@ -32,6 +32,9 @@ from .workers import can_fork, die_with_parent
 
 MARKER = ".arshif-site"  # names a folder as arshif's output, safe to replace
 _RENAME_EXCHANGE = 2
+# the last build's remover of the replaced site holds the lock for the moment it takes to let go
+# of it (fork, then close): the next build (serve's second pass) waits that long before refusing
+LOCK_WAIT_SECONDS = 2.0
 CANCEL_POLL_SECONDS = 0.05  # how soon a build waiting for its background writer sees that it is cancelled
 
 
@@ -103,12 +106,18 @@ class SiteWriter:
         """One build at a time per output folder: a second one is refused, not interleaved."""
         lock_path = self.out.parent / f".{self.out.name}.arshif-lock"
         self._lock_file = open(lock_path, "a")
-        try:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock_file.close()
-            self._lock_file = None
-            raise fail(self.out, None, "another build is writing to this output folder", "wait for it to finish, then build again") from None
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.02)
+        self._lock_file.close()
+        self._lock_file = None
+        raise fail(self.out, None, "another build is writing to this output folder", "wait for it to finish, then build again")
 
     def _remove_stale_staging(self) -> None:
         """Staging folders left by killed builds (we hold the lock, so none is in use)."""
@@ -185,7 +194,7 @@ class SiteWriter:
                         folders.add(target.parent)
                     data = content.encode("utf-8") if isinstance(content, str) else content
                     written[rel_path] = digest = content_digest(data)
-                    if not (previous and previous.get(rel_path) == digest and self._link_current(rel_path, target)):
+                    if not (previous and previous.get(rel_path) == digest and self._link_current(rel_path, target, len(data))):
                         _write_file(target, data, self.epoch)
                 _send(write_end, ("written", written))
                 status = 0
@@ -202,11 +211,13 @@ class SiteWriter:
     def previous_site_id(self):
         return site_id(self.out)
 
-    def _link_current(self, rel_path: str, target: str | Path) -> bool:
-        """Hard-link the current site's file at rel_path to target; False if that cannot be done."""
+    def _link_current(self, rel_path: str, target: str | Path, size: int | None = None) -> bool:
+        """Hard-link the current site's file at rel_path to target; False if that cannot be done,
+        or if the file is not `size` bytes long (edited by hand since it was written)."""
         current = os.path.join(self.out, rel_path)
         try:
-            if not stat.S_ISREG(os.lstat(current).st_mode):
+            status = os.lstat(current)
+            if not stat.S_ISREG(status.st_mode) or (size is not None and status.st_size != size):
                 return False  # a link planted in the site is never carried into the next one
             os.link(current, target)
         except OSError:

@@ -348,3 +348,20 @@ def test_a_link_planted_in_the_site_is_not_carried_into_the_next_one(tmp_path):
     (root / "seeds" / "c.txt").write_text("عنوان c\nنص.\nفقرة معدلة.\n", encoding="utf-8")
     subprocess.run(build, check=True)
     assert not page.is_symlink() and "secret" not in page.read_text(encoding="utf-8")
+
+
+def test_a_loop_of_links_among_the_seeds_is_skipped_with_a_warning(tmp_path):
+    """A clean build (and the one after an edit) once stopped with an internal error on it."""
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": SEED_TEXT})
+    (root / "seeds" / "loop1.txt").symlink_to("loop2.txt")
+    (root / "seeds" / "loop2.txt").symlink_to("loop1.txt")
+    result = build(root, tmp_path / "site", use_cache=False)
+    assert result.articles == 1
+    assert sorted(p.path.name for p in result.problems.warnings if "loop of links" in p.message) == ["loop1.txt", "loop2.txt"]
+
+
+def test_a_folder_removed_while_the_inputs_are_listed_is_left_out(tmp_path):
+    from arshif.inputs import _walk
+    found = []
+    _walk(tmp_path / "gone", ("content",), str(tmp_path), found)
+    assert found == []

@@ -335,7 +335,13 @@ def test_the_search_reads_again_only_the_words_of_changed_articles(tmp_path, mon
     vocabulary, entries = read_framed(words, 2)
     write_framed(words, vocabulary[:3], entries)  # whole and of this version, but its numbers lead nowhere
     forged = words.read_bytes()
-    for number, damage in enumerate((b"", forged[:-7], forged.replace(b"\x00", b"\x01", 40), forged)):
+    write_framed(words, [[0], *vocabulary], entries)  # a word that is no text
+    not_text = words.read_bytes()
+    write_framed(words, [*vocabulary[:3], 7, *vocabulary[4:]], entries)
+    a_number = words.read_bytes()
+    write_framed(words, [*vocabulary, vocabulary[0]], entries)  # a word twice
+    twice = words.read_bytes()
+    for number, damage in enumerate((b"", forged[:-7], forged.replace(b"\x00", b"\x01", 40), forged, not_text, a_number, twice)):
         words.write_bytes(damage)
         (root / "seeds" / "004.txt").write_text(f"عنوان 4\nنص {number}.\n", encoding="utf-8")
         read.clear()
@@ -372,6 +378,90 @@ def test_search_files_whose_bytes_are_unchanged_are_linked_not_written(tmp_path)
     snippets = {path for path in after if path.startswith("search/x/")}
     changed_snippet = {path for path in snippets if "بعد تعديله" in (out / path).read_text(encoding="utf-8")}
     assert len(changed_snippet) == 1 and snippets - changed_snippet <= kept and not changed_snippet & kept
+    # a search file edited by hand (its size changed) is written again, not linked
+    tampered = out / sorted(snippets - changed_snippet)[0]
+    tampered.write_text(tampered.read_text(encoding="utf-8") + "// edited by hand\n", encoding="utf-8")
+    (root / "seeds" / "003.txt").write_text("عنوان 3\nنص المقال رقم 3 بعد تعديله مرة أخرى.\n", encoding="utf-8")
+    build(root, out)
+    assert "edited by hand" not in tampered.read_text(encoding="utf-8")
     fresh = tmp_path / "fresh"
     build(root, fresh, use_cache=False)
     assert site_digest(out) == site_digest(fresh)
+
+
+def test_a_seed_saved_while_the_build_reads_it_starts_the_build_again(tmp_path, monkeypatch):
+    """Between the fingerprint's reading and the loader's, a save would leave a site showing one
+    text under the fingerprint of another (and the next build, back at that other text, would
+    take the site for unchanged). The build starts again, with the new text."""
+    from arshif import pipeline
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    seed = root / "seeds" / "003.txt"
+    seed.write_text("عنوان 3\nالنص ب.\n", encoding="utf-8")
+    real_hash, saves = pipeline.input_hash, []
+
+    def hash_then_save(*args):
+        digest = real_hash(*args)
+        if not saves:  # once, just after the fingerprint has read "ب"
+            saves.append(1)
+            seed.write_text("عنوان 3\nالنص أ.\n", encoding="utf-8")
+        return digest
+    monkeypatch.setattr(pipeline, "input_hash", hash_then_save)
+    build(root, out)
+    assert "النص أ." in (out / "articles" / "003.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(pipeline, "input_hash", real_hash)
+    seed.write_text("عنوان 3\nالنص ب.\n", encoding="utf-8")
+    build(root, out)  # back to the fingerprint of the first reading: it must not be taken for unchanged
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
+
+
+def test_metadata_saved_while_the_build_reads_it_starts_the_build_again(tmp_path, monkeypatch):
+    from arshif import pipeline
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    metadata = root / "content" / "metadata.csv"
+    original = metadata.read_text(encoding="utf-8")
+    real_load, saves = pipeline.load_archive, []
+
+    def load_then_save(*args):
+        archive = real_load(*args)
+        if not saves:
+            saves.append(1)
+            metadata.write_text(original.replace("okaz", "sabq"), encoding="utf-8")
+        return archive
+    monkeypatch.setattr(pipeline, "load_archive", load_then_save)
+    (root / "seeds" / "000.txt").write_text("عنوان 0\nنص آخر.\n", encoding="utf-8")  # an edit: the build loads
+    build(root, out)
+    assert saves and "sabq" in (out / "articles" / "003.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
+
+
+def test_a_build_waits_a_moment_for_a_lock_about_to_be_let_go(tmp_path):
+    """The process removing the replaced site holds the build's lock until it lets go of it:
+    the next build (serve's second pass) waits for that, and still refuses a real second build."""
+    import fcntl
+    import threading
+
+    import pytest
+
+    from arshif.errors import BuildError
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    lock = open(tmp_path / ".out.arshif-lock", "a")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    threading.Timer(0.3, lock.close).start()
+    (root / "seeds" / "000.txt").write_text("عنوان 0\nنص آخر.\n", encoding="utf-8")
+    build(root, out)  # waited for it
+    assert "نص آخر." in (out / "articles" / "000.html").read_text(encoding="utf-8")
+    with open(tmp_path / ".out.arshif-lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        (root / "seeds" / "000.txt").write_text("عنوان 0\nنص ثالث.\n", encoding="utf-8")
+        with pytest.raises(BuildError, match="another build is writing"):
+            build(root, out)

@@ -92,3 +92,20 @@ def test_js_sorted_is_javascripts_order(keys):
     before U+E000 in JavaScript, after it in Python): js_sorted must match the browser either way."""
     from arshif.postings import js_order, js_sorted
     assert js_sorted(keys) == sorted(keys, key=js_order)
+
+
+def test_an_articles_quick_copy_is_dataclasses_replace():
+    import dataclasses
+    from pathlib import Path
+
+    import pytest
+
+    from arshif.model import Article, Paragraph
+    article = Article("a", "عنوان", (Paragraph("نص", 2),), Path("seeds/a.txt"), source="sana", tags=("x",))
+    changed = article.with_changes(title="عنوان آخر", related=("b",))
+    assert changed == dataclasses.replace(article, title="عنوان آخر", related=("b",)) and hash(changed) == hash(dataclasses.replace(article, title="عنوان آخر", related=("b",)))
+    assert article.title == "عنوان" and article.related == ()  # the original is untouched
+    with pytest.raises(TypeError):
+        article.with_changes(titel="typo")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        changed.title = "x"

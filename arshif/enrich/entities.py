@@ -48,8 +48,8 @@ def _with_mentions(article: Article, found: tuple, matcher: Matcher, policy: str
     if article.body_html is not None and article.markdown:
         linker = _HtmlLinker(matcher, policy, article.path)
         html, _ = render_markdown(article.markdown, linker)
-        return replace(article, mentions=tuple(mentions), body_html=html)
-    return replace(article, mentions=tuple(mentions))
+        return article.with_changes(mentions=tuple(mentions), body_html=html)
+    return article.with_changes(mentions=tuple(mentions))
 
 
 def _choose_links(found: tuple, policy: str) -> list[Mention]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from dataclasses import replace
 from operator import itemgetter
 
 from ..model import Article
@@ -44,5 +43,5 @@ def with_related(articles: tuple[Article, ...], limit: int = RELATED_SHOWN) -> t
         scores.pop(index, None)
         # newest first among equals: lower index wins a tie (nlargest keeps the first of equals)
         best = heapq.nlargest(limit, sorted(scores.items()), key=itemgetter(1))
-        result.append(replace(article, related=tuple(articles[i].id for i, _ in best)))
+        result.append(article.with_changes(related=tuple(articles[i].id for i, _ in best)))
     return tuple(result)

@@ -90,7 +90,7 @@ def tag_articles(archive: Archive, cache: BuildCache | None = None) -> Archive:
     for article, matches in zip(archive.articles, found):
         ids = [_tag_id(name, vocabulary, by_name, extra) for name in article.tags]
         ids += sorted(tags_from_matches(matches, minimum))
-        articles.append(replace(article, tag_ids=tuple(dict.fromkeys(ids))))
+        articles.append(article.with_changes(tag_ids=tuple(dict.fromkeys(ids))))
     tags = tuple(archive.tags) + tuple(sorted(extra.values(), key=lambda t: t.name))
     return replace(archive, articles=tuple(articles), tags=tags)
 

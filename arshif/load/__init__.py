@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 from ..cache import BuildCache
@@ -31,11 +30,19 @@ def source_files(root: Path, of: InputKind, problems: Problems | None = None) ->
     found = []
     for entry in entries:
         path = directory / entry.name
-        if entry.is_symlink() and not any(a == path.resolve() or a in path.resolve().parents for a in allowed):
+        if entry.is_symlink():
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError):  # a loop of links: no file to read
+                if problems is not None:
+                    problems.warn(path, None, "a link that leads nowhere (a loop of links): skipped", "remove the link")
+                continue
+        if entry.is_symlink() and not any(a == target or a in target.parents for a in allowed):
             if problems is not None:
                 problems.warn(path, None, f"the file is a link to {os.readlink(path)}, outside the archive: skipped", "copy the file into the archive instead of linking it")
             continue
-        if entry.is_file() and (problems is None or _name_ok(path, problems)):
+        is_file = os.path.isfile(path) if entry.is_symlink() else entry.is_file(follow_symlinks=False)  # a link to nothing is no file
+        if is_file and (problems is None or _name_ok(path, problems)):
             found.append(path)
     return found
 
@@ -117,7 +124,7 @@ def _apply_metadata(seeds: list[Article], rows: dict[str, MetadataRow], problems
                 problems.warn(seed.origin, None, f"no row in {kind('metadata').path}: the article has no date or source", "add a row for it")
             result.append(seed)
             continue
-        result.append(replace(seed, title=row.title or seed.title, date=row.date, source=row.source, url=row.url, author=row.author, tags=row.tags))
+        result.append(seed.with_changes(title=row.title or seed.title, date=row.date, source=row.source, url=row.url, author=row.author, tags=row.tags))
     return result
 
 

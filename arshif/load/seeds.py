@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from ..cache import BuildCache
-from ..errors import Problems
+from ..errors import Problems, SourcesChanged
 from ..model import Article, Paragraph
 from ..text import clean_lines, digest, has_letters
 from .files import decode_text, read_bytes, split_lines
@@ -23,6 +23,8 @@ def load_seed(path: Path, problems: Problems, cache: BuildCache | None = None, k
     if data is None:
         return None
     key = hashlib.sha256(data).digest()
+    if known is not None and key != known:  # saved again since the fingerprint read it: its hash would not be this text's
+        raise SourcesChanged(path)
     cached = cache.seed(path, key) if cache is not None else None
     if cached is not None:
         return _from_cache(path, cached)
