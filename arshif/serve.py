@@ -39,9 +39,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import watchfiles
 
 from . import inputs
-from .errors import BuildError
 from .inputs import NEVER_INPUT, source_folder_names, source_folders
-from .pipeline import DEFAULT_TEMPLATES, BuildResult, Cancelled, Progress, Session, build
+from .pipeline import DEFAULT_TEMPLATES, BuildError, BuildResult, Cancelled, Progress, Session, build
 from .report import Outcome, printable, show_changes, show_problems, try_build
 
 QUIET_SECONDS = 0.15  # a burst of saves (an editor's temp file, rename and backup; a git checkout) is one rebuild
