@@ -70,6 +70,10 @@ class BuildCache:
         self.new_mentions: dict[str, tuple] = {}
         self.contents: dict[str, bytes] = contents or {}  # path -> digest of the bytes written there (the search's files)
         self.new_contents: dict[str, bytes] = {}
+        # what a long-running preview (serve) keeps in memory only, never saved: objects already
+        # made from a source's bytes (a seed's article, the metadata's rows), keyed by its digest
+        self.memory: dict = {}
+        self.new_memory: dict = {}  # what this build used or made: all the next one keeps (a deleted seed's goes)
 
     @staticmethod
     def read_header(out: Path) -> dict:
@@ -104,6 +108,17 @@ class BuildCache:
             self.new_seeds[key] = entry
             return entry[1]
         return None
+
+    def remembered(self, what: tuple, digest: bytes):
+        """What was made from the source `what` names when its bytes had this digest, if kept."""
+        entry = self.memory.get(what)
+        if entry is None or entry[0] != digest:
+            return None
+        self.new_memory[what] = entry
+        return entry[1]
+
+    def remember(self, what: tuple, digest: bytes, made) -> None:
+        self.new_memory[what] = (digest, made)
 
     def remember_seed(self, path: Path, content_key: bytes, parsed: tuple) -> None:
         self.new_seeds[str(path)] = (content_key, parsed)

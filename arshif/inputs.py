@@ -103,8 +103,9 @@ def content_inputs(root: Path, digests: dict[Path, bytes]) -> tuple[tuple[str, b
     """Of the input files' digests, those of the archive's content (what config and load read),
     leaving out what only rendering reads (templates): what a step that never reads a template
     (search) depends on, with the code."""
-    rendering = tuple(os.path.join(root, k.path) + os.sep for k in INPUT_KINDS if k.read_by == "render")
-    return tuple((os.path.relpath(path, root), digest) for path, digest in digests.items() if not str(path).startswith(rendering))
+    rendering = tuple(str(root / k.path) + os.sep for k in INPUT_KINDS if k.read_by == "render")
+    below = len(str(root / "x")) - 1  # input files are root / their path ("." / "seeds" is "seeds")
+    return tuple((str(path)[below:], digest) for path, digest in digests.items() if not str(path).startswith(rendering))
 
 
 def _walk(folder: Path, parts: tuple[str, ...], real_root: str, found: list) -> None:

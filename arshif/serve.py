@@ -80,6 +80,7 @@ class Preview:
         self._building = threading.Lock()
         self._closed = False
         self.search_pending = False  # the last build left the previous search files in place
+        self._built_since_collected = False
 
     def _build(self, progress: Progress, search_later: bool = True, cancel=None) -> BuildResult:
         """The one call of the pipeline."""
@@ -94,6 +95,7 @@ class Preview:
                 return False
             outcome = try_build(self._build, self.root, self.quiet, self.debug) if self.root.is_dir() else self._archive_gone()
             self.search_pending = outcome.search_pending
+            self._built_since_collected = True
         self._publish(outcome.ok, outcome.summary, outcome.problems)
         return outcome.ok
 
@@ -122,6 +124,13 @@ class Preview:
         if not self.quiet:
             print(f"search updated in {time.perf_counter() - started:.2f} s", flush=True)
         self._publish(True, "search updated", ())
+
+    def collect_garbage(self) -> None:
+        """When idle after builds: what they let go of in cycles (see Session.collect_garbage)."""
+        with self._building:
+            if self._built_since_collected:
+                self.session.collect_garbage()
+                self._built_since_collected = False
 
     def _archive_gone(self) -> Outcome:
         """The archive folder deleted (or moved) while serving: a build would make an empty site of
@@ -353,6 +362,8 @@ def rebuild_on_change(preview: Preview, changes: Changes, stop: threading.Event)
         try:
             changed = set(changes.get(timeout=0.5))
         except queue.Empty:
+            if not preview.search_pending:
+                preview.collect_garbage()
             if preview.site_removed():
                 if not preview.quiet:
                     print(f"the site folder {printable(preview.out)} was removed; building it again...", flush=True)

@@ -465,3 +465,54 @@ def test_a_build_waits_a_moment_for_a_lock_about_to_be_let_go(tmp_path):
         (root / "seeds" / "000.txt").write_text("عنوان 0\nنص ثالث.\n", encoding="utf-8")
         with pytest.raises(BuildError, match="another build is writing"):
             build(root, out)
+
+
+def test_serve_keeps_the_articles_and_metadata_rows_it_made_and_says_their_warnings_again(tmp_path):
+    """A session keeps, in memory, the articles made from unchanged seeds and the metadata's
+    rows (with the warnings they gave); an edit still reaches the site, and each build says the
+    same warnings."""
+    from arshif.pipeline import Session
+    root = make_archive(tmp_path / "a")
+    metadata = root / "content" / "metadata.csv"
+    rows = metadata.read_text(encoding="utf-8").splitlines()
+    metadata.write_text("\n".join([rows[0] + ",notes", *(row + ",-" for row in rows[1:])]) + "\n", encoding="utf-8")  # a warning
+    out = tmp_path / "out"
+    session = Session(out)
+    first = build(root, out, session=session)
+    kept = dict(session.cache.new_memory)
+    assert {what[0] for what in kept} == {"seed", "metadata"}
+    (root / "seeds" / "002.txt").write_text("عنوان 2\nنص جديد.\n", encoding="utf-8")
+    second = build(root, out, session=session)
+    now = session.cache.new_memory
+    assert now[("seed", root / "seeds" / "000.txt")][1] is kept[("seed", root / "seeds" / "000.txt")][1]
+    assert now[("seed", root / "seeds" / "002.txt")][1] is not kept[("seed", root / "seeds" / "002.txt")][1]
+    (root / "seeds" / "005.txt").unlink()
+    metadata.write_text("\n".join(line for line in metadata.read_text(encoding="utf-8").splitlines() if not line.startswith("005")) + "\n",
+                        encoding="utf-8")
+    build(root, out, session=session)
+    assert ("seed", root / "seeds" / "005.txt") not in session.cache.new_memory  # a deleted seed's article is let go
+    assert "نص جديد." in (out / "articles" / "002.html").read_text(encoding="utf-8")
+    assert [p.message for p in second.problems.items] == [p.message for p in first.problems.items]
+    assert any("unknown column" in p.message for p in second.problems.items)
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
+
+
+def test_what_builds_froze_and_let_go_of_in_cycles_is_collected_when_serve_is_idle():
+    import gc
+    import weakref
+
+    from arshif.pipeline import Session
+
+    class Node:
+        pass
+    node = Node()
+    node.itself = node  # a cycle: its reference count never falls to 0
+    gone = weakref.ref(node)
+    gc.freeze()  # as a build leaves what it made
+    del node
+    gc.collect()
+    assert gone() is not None  # frozen: a build's collections skip it
+    Session.collect_garbage()
+    assert gone() is None

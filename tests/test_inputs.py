@@ -257,3 +257,17 @@ def test_a_file_changed_just_before_it_was_read_is_read_again(tmp_path, monkeypa
     known = FileDigests()  # RACY_SECONDS as shipped: the file was written just now
     known.of(root / "seeds" / "a.txt")
     assert known.seen == {}  # not kept: a second write within the same clock tick would look unchanged
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_the_content_inputs_name_files_below_the_archive_and_leave_out_the_templates(tmp_path, monkeypatch, relative):
+    from arshif.inputs import content_inputs
+    from arshif.publish import input_digests
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": SEED_TEXT}, toml='title = "أرشيف"\n')
+    (root / "templates").mkdir()
+    (root / "templates" / "base.html").write_text("x", encoding="utf-8")
+    if relative:
+        monkeypatch.chdir(root)
+        root = Path(".")
+    names = [name for name, _ in content_inputs(root, input_digests(root))]
+    assert names == ["archive.toml", "seeds/a.txt"]

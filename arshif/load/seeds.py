@@ -17,8 +17,14 @@ def load_seed(path: Path, problems: Problems, cache: BuildCache | None = None, k
     keeps both (a restored backup, rsync -t, a one-second filesystem) must still reach the site.
     `known` is that SHA-256 when the build has just read the file (its fingerprint): a seed
     parsed from the same bytes before is then not read again."""
-    if known is not None and cache is not None and (cached := cache.seed(path, known)) is not None:
-        return _from_cache(path, cached)
+    if known is not None and cache is not None:
+        article = cache.remembered(("seed", path), known)  # serve: the very article of the last build
+        if article is None and (cached := cache.seed(path, known)) is not None:
+            article = _from_cache(path, cached)
+        if article is not None:
+            cache.seed(path, known)  # kept for the next build
+            cache.remember(("seed", path), known, article)
+            return article
     data = read_bytes(path, problems)
     if data is None:
         return None
@@ -31,6 +37,7 @@ def load_seed(path: Path, problems: Problems, cache: BuildCache | None = None, k
     article = _parse_seed(path, data, problems)
     if article is not None and cache is not None:
         cache.remember_seed(path, key, (article.title, tuple((p.text, p.line) for p in article.paragraphs), article.digest))
+        cache.remember(("seed", path), key, article)
     return article
 
 
