@@ -150,6 +150,8 @@ def _build(root: Path, out: Path, progress: Progress | None, use_cache: bool, st
     problems = Problems()
     with step("cache (read)"):
         cache = (session.next_cache() if session else BuildCache.load(out)) if use_cache else BuildCache()
+    if session is None:  # a build in a process that builds again (tests): the last build's objects may go
+        gc.unfreeze()  # (serve keeps them, and collects when idle: Session.collect_garbage)
     with step("load"):
         archive = load_archive(root, problems, progress, cache, digests)  # seeds: checked against digests as read
         seeds = str(root / kind("seeds").path) + os.sep
