@@ -263,7 +263,7 @@ def enrich(archive: Archive, problems: Problems, cache: BuildCache | None = None
     """The enrich steps, in order: each returns a new archive."""
     archive = link_entities(archive, cache)
     archive = tag_articles(archive, cache)
-    return replace(archive, articles=with_related(archive.articles))
+    return replace(archive, articles=with_related(archive.articles, cache=cache))
 
 
 def check(root: Path) -> Problems:

@@ -480,12 +480,13 @@ def test_serve_keeps_the_articles_and_metadata_rows_it_made_and_says_their_warni
     session = Session(out)
     first = build(root, out, session=session)
     kept = dict(session.cache.new_memory)
-    assert {what[0] for what in kept} == {"seed", "metadata"}
+    assert {what[0] for what in kept} == {"seed", "metadata", "related"}
     (root / "seeds" / "002.txt").write_text("عنوان 2\nنص جديد.\n", encoding="utf-8")
     second = build(root, out, session=session)
     now = session.cache.new_memory
     assert now[("seed", root / "seeds" / "000.txt")][1] is kept[("seed", root / "seeds" / "000.txt")][1]
     assert now[("seed", root / "seeds" / "002.txt")][1] is not kept[("seed", root / "seeds" / "002.txt")][1]
+    assert now[("related",)][1] is kept[("related",)][1]  # no article's entities or tags changed
     (root / "seeds" / "005.txt").unlink()
     metadata.write_text("\n".join(line for line in metadata.read_text(encoding="utf-8").splitlines() if not line.startswith("005")) + "\n",
                         encoding="utf-8")

@@ -617,6 +617,34 @@ def test_every_incremental_build_equals_a_clean_build(seed, tmp_path, monkeypatc
     assert max(builds.reused) > 0.5, builds.reused
 
 
+def test_every_serve_build_equals_a_clean_build(tmp_path, monkeypatch):
+    """serve's builds: one long-lived session (what it keeps in memory: the cache, the files'
+    digests, the articles and rows made from unchanged sources, the related articles), two
+    passes after each edit (the pages with the previous search files, then the search). After
+    both, the site equals a clean build; after the first, every page but the search does."""
+    from arshif.pipeline import Session
+    archive = make_archive(tmp_path / "archive", SEEDS[0])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "site"
+    session = Session(out)
+    history = [f"seed {SEEDS[0]}: the first build"]
+    build(archive.root, out, session=session)
+    for number, edit in enumerate(edit_sequence(archive.rng), start=1):
+        history.append(f"{number}. {edit(archive)}")
+        first = build(archive.root, out, session=session, search_later=True)
+        clean = build_clean(archive.root, tmp_path / f"clean-{number}", monkeypatch)
+        found = differences(out, clean)
+        if first.search_pending:  # only the search may differ, until the second pass
+            mine, theirs = tree(out), tree(clean)
+            differing = (mine.keys() ^ theirs.keys()) | {rel for rel in mine.keys() & theirs.keys() if mine[rel].is_file()
+                                                         and mine[rel].read_bytes() != theirs[rel].read_bytes()}
+            assert all(rel.startswith("search/") for rel in differing), "\n".join(history) + "\n" + found
+            build(archive.root, out, session=session)
+            found = differences(out, clean)
+        assert not found, "serve's site differs from a clean build after:\n  " + "\n  ".join(history) + "\n" + found
+        shutil.rmtree(clean)
+
+
 # --- single edits, each of which once reached the site only in a clean build ---------
 
 
