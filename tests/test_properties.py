@@ -80,7 +80,12 @@ def test_any_bytes_as_an_article_build_or_give_the_documented_error(tmp_path_fac
         assert article.title and article.paragraphs
 
 
-@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=40), min_size=1, max_size=6))
+SPACES_AND_CONTROLS = " \t\r\x0b\x0c\x1c\x85\xa0\u1680\u2000\u200b\u200f\u2028\u2029\u202e\u2066\u3000\ufeff\ufdd0\U0001fffe\x00\x9f"
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n") | st.sampled_from(SPACES_AND_CONTROLS), max_size=40),
+                min_size=1, max_size=6))
 def test_cleaning_a_seeds_lines_at_once_is_cleaning_each(lines):
     assert clean_lines(lines) == [clean_line(line) for line in lines]
 
