@@ -79,6 +79,11 @@ class Problems:
     def warn(self, path, line, message, hint=""):
         self.items.append(Problem(path, line, message, hint, is_warning=True))
 
+    def erred_since(self, mark: int) -> bool:
+        """Whether an error was added after len(self.items) was `mark` (counting only the new
+        ones: a check per row or tag over all problems made loading quadratic)."""
+        return any(not problem.is_warning for problem in self.items[mark:])
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if not p.is_warning]

@@ -94,10 +94,10 @@ def _parse_row(path: Path, line: int, record: dict, problems: Problems) -> Metad
     if not file:
         problems.error(path, line, "the 'file' field is empty", "name the seed file, e.g. 000_d54b0313dd64e2d7.txt")
         return None
-    errors_before = len(problems.errors)
+    before = len(problems.items)
     day = parse_date(record["date"], path, line, problems)
     url = safe_url(record["url"], path, line, problems)
-    if len(problems.errors) > errors_before:
+    if problems.erred_since(before):
         return None
     return MetadataRow(
         file=file,

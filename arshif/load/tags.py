@@ -31,14 +31,14 @@ def load_tags(path: Path, problems: Problems) -> tuple[Tag, ...]:
 
 def _tag(path: Path, entry: Entry, problems: Problems) -> Tag | None:
     record, start, line_of = entry.record, entry.start, entry.line_of
-    errors = len(problems.errors)
+    before = len(problems.items)
     for key in record:
         if key not in KEYS:
             problems.error(path, line_of(key), f"unknown key '{key}'", "use only: " + ", ".join(KEYS))
     for key in ("id", "name"):
         if not isinstance(record.get(key), str) or not record[key].strip():
             problems.error(path, start, f"the tag has no '{key}'", f'add {key} = "..." to this [[tag]]')
-    if len(problems.errors) > errors:
+    if problems.erred_since(before):
         return None
     if not _ID.fullmatch(record["id"]):
         problems.error(path, line_of("id"), f"the id {record['id']!r} is not lower-case ASCII words joined by '-'", 'write it like "war-in-ukraine": it is used in URLs')
@@ -51,7 +51,7 @@ def _tag(path: Path, entry: Entry, problems: Problems) -> Tag | None:
     description = record.get("description", "")
     if not isinstance(description, str):
         problems.error(path, line_of("description"), "'description' must be a string", 'write description = "..."')
-    if len(problems.errors) > errors:
+    if problems.erred_since(before):
         return None
     return Tag(record["id"], clean_line(record["name"]), path, start, clean_line(description),
                tuple(dict.fromkeys(clean_line(m) for m in match)), minimum)
