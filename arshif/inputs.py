@@ -7,6 +7,7 @@ A new kind of input is added here, and each of them sees it (tests/test_inputs.p
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -121,10 +122,18 @@ def _walk(folder: Path, parts: tuple[str, ...], real_root: str, found: list) -> 
         if entry.is_dir(follow_symlinks=False):  # a link to / is not entered
             _walk(folder / entry.name, (*parts, entry.name), real_root, found)
         elif entry.is_symlink():  # to a file inside the archive (os.path.isfile: a loop of links is no file)
-            if os.path.isfile(entry.path) and _inside(entry.path, real_root):
-                found.append(((*parts, entry.name), folder / entry.name))
+            if (os.path.isfile(entry.path) and _inside(entry.path, real_root)) or _is_loop(entry.path):
+                found.append(((*parts, entry.name), folder / entry.name))  # a loop: the loader warns of it, so it is input
         elif entry.is_file(follow_symlinks=False):
             found.append(((*parts, entry.name), folder / entry.name))
+
+
+def _is_loop(path: str) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _read_by_the_loader(root: Path, kinds: list[InputKind]) -> list[Path]:

@@ -50,17 +50,27 @@ def input_hash(root: Path, digests: dict[Path, bytes] | None = None) -> str:
 def input_digests(root: Path, known: FileDigests | None = None) -> dict[Path, bytes]:
     """Each input file's SHA-256, in input_files' order; `known` (serve's) spares reading the
     files it saw unchanged."""
-    return {path: (known.of(path) if known is not None else hashlib.sha256(path.read_bytes()).digest()) for path in input_files(root)}
+    if known is None:
+        return {path: file_digest(path) for path in input_files(root)}
+    digests = {path: known.of(path) for path in input_files(root)}
+    known.keep_only(digests)
+    return digests
+
+
+def file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes; for a link that leads nowhere (a loop, which the loader
+    skips with a warning), a mark of that, so that making one changes the fingerprint."""
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError as exc:
+        return f"unreadable: {exc.errno}".encode()
 
 
 def check_unchanged(digests: dict[Path, bytes], paths) -> None:
     """Raise SourcesChanged if one of these files' bytes are no longer those of `digests`."""
     for path in paths:
-        try:
-            if hashlib.sha256(path.read_bytes()).digest() != digests[path]:
-                raise SourcesChanged(path)
-        except OSError:
-            raise SourcesChanged(path) from None
+        if file_digest(path) != digests[path]:
+            raise SourcesChanged(path)
 
 
 class FileDigests:
@@ -77,17 +87,25 @@ class FileDigests:
         self.seen: dict[Path, tuple[tuple, bytes]] = {}
 
     def of(self, path: Path) -> bytes:
-        status = os.stat(path)
+        try:
+            status = os.stat(path)
+        except OSError:  # a link that leads nowhere
+            return file_digest(path)
         key = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
         entry = self.seen.get(path)
         if entry is not None and entry[0] == key:
             return entry[1]
-        file_digest = hashlib.sha256(path.read_bytes()).digest()
+        digest = file_digest(path)
         if time.time_ns() - status.st_ctime_ns > self.RACY_SECONDS * 1_000_000_000:
-            self.seen[path] = (key, file_digest)
+            self.seen[path] = (key, digest)
         else:
             self.seen.pop(path, None)
-        return file_digest
+        return digest
+
+    def keep_only(self, paths) -> None:
+        """Forget the files that are no longer inputs (renamed, deleted)."""
+        if len(self.seen) > len(paths):
+            self.seen = {path: entry for path, entry in self.seen.items() if path in paths}
 
 
 def article_hash(article) -> str:

@@ -517,3 +517,66 @@ def test_what_builds_froze_and_let_go_of_in_cycles_is_collected_when_serve_is_id
     assert gone() is not None  # frozen: a build's collections skip it
     Session.collect_garbage()
     assert gone() is None
+
+
+def _warnings(result) -> list[str]:
+    return sorted(f"{p.path.name if p.path else ''}: {p.message}" for p in result.problems.warnings)
+
+
+def test_a_reused_parse_says_its_warnings_again_as_a_clean_build_does(tmp_path):
+    """A UTF-16 seed is read with a warning: a build that reuses its parse (from the cache on
+    disk, or serve's memory) says it again."""
+    from arshif.pipeline import Session
+    root = make_archive(tmp_path / "a")
+    (root / "seeds" / "001.txt").write_bytes("عنوان 1\nنص.\n".encode("utf-16"))
+    clean = _warnings(build(root, tmp_path / "clean", use_cache=False))
+    assert any("UTF-16" in w for w in clean)
+    out, session = tmp_path / "out", Session(tmp_path / "served")
+    for number in range(3):
+        (root / "seeds" / "000.txt").write_text(f"عنوان 0\nنص {number}.\n", encoding="utf-8")  # another seed changes
+        assert _warnings(build(root, out)) == clean
+        assert _warnings(build(root, tmp_path / "served", session=session)) == clean
+
+
+def test_a_loop_of_links_made_after_a_build_is_warned_of_by_the_next(tmp_path):
+    """Its warning came only from a clean build: the loop was not input, so the next build found
+    nothing changed and said the last build's warnings."""
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    (root / "seeds" / "loop1.txt").symlink_to("loop2.txt")
+    (root / "seeds" / "loop2.txt").symlink_to("loop1.txt")
+    clean = _warnings(build(root, tmp_path / "clean", use_cache=False))
+    assert sum("loop of links" in w for w in clean) == 2
+    assert _warnings(build(root, out)) == clean
+
+
+def test_metadata_read_while_it_is_being_saved_is_never_kept_under_the_other_text(tmp_path, monkeypatch):
+    """serve keeps the metadata's rows under the digest of the very bytes parsed: metadata.csv
+    read (A) while a save (B) and its undo (A) happen is read again, never kept as A's rows."""
+    import arshif.load
+    from arshif.pipeline import Session
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    session = Session(out)
+    build(root, out, session=session)
+    metadata = root / "content" / "metadata.csv"
+    metadata.write_bytes(metadata.read_bytes().replace(b"004.txt,okaz", b"004.txt,ria"))  # A: the memory has no rows for it
+    other = metadata.read_bytes().replace(b"003.txt,okaz", b"003.txt,sabq")  # B
+    real_read, reads = arshif.load.read_bytes, []
+
+    def read_the_other_once(path, problems):
+        if path == metadata and not reads:
+            reads.append(path)
+            return other  # the file as it was for a moment
+        return real_read(path, problems)
+    monkeypatch.setattr(arshif.load, "read_bytes", read_the_other_once)
+    (root / "seeds" / "000.txt").write_text("عنوان 0\nنص آخر.\n", encoding="utf-8")
+    build(root, out, session=session)
+    monkeypatch.setattr(arshif.load, "read_bytes", real_read)
+    assert reads and "sabq" not in (out / "articles" / "003.html").read_text(encoding="utf-8")
+    (root / "seeds" / "001.txt").write_text("عنوان 1\nنص آخر.\n", encoding="utf-8")
+    build(root, out, session=session)
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 from ..cache import BuildCache
 from ..config import load_settings
-from ..errors import UNPRINTABLE_TEXT, BuildError, Problems
+from ..errors import UNPRINTABLE_TEXT, BuildError, Problems, SourcesChanged
 from ..inputs import InputKind, kind
 from ..model import Archive, Article, folded_name
 from ..text import FORBIDDEN
 from .entities import load_entities
+from .files import read_bytes
 from .markdown_files import load_markdown_article, load_page
 from .metadata import MetadataRow, load_metadata
 from .seeds import load_seed
@@ -107,9 +109,16 @@ def _metadata(path: Path, problems: Problems, cache: BuildCache | None, digest: 
         rows, found = kept
         problems.items.extend(found)
         return rows
+    if digest is None:
+        return load_metadata(path, problems)
+    data = read_bytes(path, problems)
+    if data is None:
+        return {}
+    if hashlib.sha256(data).digest() != digest:  # saved again since the fingerprint read it
+        raise SourcesChanged(path)
     before = len(problems.items)
-    rows = load_metadata(path, problems)
-    if cache is not None and digest is not None:
+    rows = load_metadata(path, problems, data)
+    if cache is not None:  # kept under the digest of the very bytes parsed
         cache.remember(("metadata", path), digest, (rows, problems.items[before:]))
     return rows
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import Problems
 from ..text import clean_line
-from .files import read_text
+from .files import decode_text, read_text
 from .values import parse_date, parse_tags, safe_url
 
 REQUIRED = ("file", "source", "date", "url", "author")
@@ -31,9 +31,10 @@ class MetadataRow:
     title: str
 
 
-def load_metadata(path: Path, problems: Problems) -> dict[str, MetadataRow]:
-    """Rows keyed by file name; rows with errors are reported and left out."""
-    text = read_text(path, problems)
+def load_metadata(path: Path, problems: Problems, data: bytes | None = None) -> dict[str, MetadataRow]:
+    """Rows keyed by file name; rows with errors are reported and left out. `data`: the file's
+    bytes, when the caller has read them."""
+    text = read_text(path, problems) if data is None else decode_text(path, data, problems)
     if text is None:
         return {}
     reader = csv.DictReader(io.StringIO(text, newline=""))

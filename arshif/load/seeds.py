@@ -18,32 +18,47 @@ def load_seed(path: Path, problems: Problems, cache: BuildCache | None = None, k
     `known` is that SHA-256 when the build has just read the file (its fingerprint): a seed
     parsed from the same bytes before is then not read again."""
     if known is not None and cache is not None:
-        article = cache.remembered(("seed", path), known)  # serve: the very article of the last build
-        if article is None and (cached := cache.seed(path, known)) is not None:
-            article = _from_cache(path, cached)
-        if article is not None:
+        kept = cache.remembered(("seed", path), known)  # serve: the very article of the last build
+        if kept is None:
+            kept = _from_cache(path, cache.seed(path, known))
+        if kept is not None:
             cache.seed(path, known)  # kept for the next build
-            cache.remember(("seed", path), known, article)
-            return article
+            cache.remember(("seed", path), known, kept)
+            return _said_again(kept, path, problems)
     data = read_bytes(path, problems)
     if data is None:
         return None
     key = hashlib.sha256(data).digest()
     if known is not None and key != known:  # saved again since the fingerprint read it: its hash would not be this text's
         raise SourcesChanged(path)
-    cached = cache.seed(path, key) if cache is not None else None
-    if cached is not None:
-        return _from_cache(path, cached)
+    kept = _from_cache(path, cache.seed(path, key)) if cache is not None else None
+    if kept is not None:
+        return _said_again(kept, path, problems)
+    before = len(problems.items)
     article = _parse_seed(path, data, problems)
     if article is not None and cache is not None:
-        cache.remember_seed(path, key, (article.title, tuple((p.text, p.line) for p in article.paragraphs), article.digest))
-        cache.remember(("seed", path), key, article)
+        warnings = tuple((p.line, p.message, p.hint) for p in problems.items[before:] if p.is_warning)  # said again when reused
+        cache.remember_seed(path, key, (article.title, tuple((p.text, p.line) for p in article.paragraphs), article.digest, warnings))
+        cache.remember(("seed", path), key, (article, warnings))
     return article
 
 
-def _from_cache(path: Path, cached: tuple) -> Article:
-    title, paragraphs, text_digest = cached
-    return Article(id=path.stem, title=title, paragraphs=tuple(Paragraph(*p) for p in paragraphs), origin=path, digest=text_digest)
+def _from_cache(path: Path, cached: tuple | None) -> tuple[Article, tuple] | None:
+    """The article and warnings of a cached parse; None if there is none (or it is not one)."""
+    try:
+        title, paragraphs, text_digest, warnings = cached
+        article = Article(id=path.stem, title=title, paragraphs=tuple(Paragraph(*p) for p in paragraphs), origin=path, digest=text_digest)
+        return article, tuple((line, message, hint) for line, message, hint in warnings)
+    except (TypeError, ValueError):
+        return None
+
+
+def _said_again(kept: tuple[Article, tuple], path: Path, problems: Problems) -> Article:
+    """A reused parse's article, its warnings (a UTF-16 file's) given again, as a fresh parse gives them."""
+    article, warnings = kept
+    for line, message, hint in warnings:
+        problems.warn(path, line, message, hint)
+    return article
 
 
 def _parse_seed(path: Path, data: bytes, problems: Problems) -> Article | None:
