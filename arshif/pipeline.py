@@ -169,7 +169,7 @@ def _build(root: Path, out: Path, progress: Progress | None, use_cache: bool, st
     if as_snapshot:  # only a snapshot shows its date and input hash on every page: a change anywhere changes them all
         snapshot_info = {"date": _updated(archive, epoch).date().isoformat(), "articles": len(archive.articles), "input_hash": sources}
     with step("page keys"):
-        jobs = site_pages(archive, dirs, templates, _updated(archive, epoch), snapshot_info)
+        jobs = site_pages(archive, dirs, templates, _updated(archive, epoch), snapshot_info, own_templates=dirs != [DEFAULT_TEMPLATES])
     progress.start("writing", len(jobs))
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()

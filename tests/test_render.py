@@ -136,3 +136,34 @@ def test_the_count_of_pages_is_the_pages_written(small_archive, tmp_path):
         written = [p for p in (tmp_path / "site").rglob("*")
                    if p.is_file() and p.suffix in (".html", ".xml") and "assets" not in p.parts and "search" not in p.parts]
         assert progress.totals["writing"] == progress.steps["writing"] == result.pages == len(written), rebuild
+
+
+def test_the_theme_alone_renders_unsandboxed_and_the_same_bytes_as_in_the_sandbox(tmp_path, monkeypatch):
+    """arshif's own theme is not a visitor's code: without templates of the archive's own the
+    pages render in a plain Jinja environment (faster), and they are the sandbox's bytes; an
+    archive with templates of its own renders every template in the sandbox."""
+    from conftest import SEED_TEXT, write_archive
+    from test_build import site_digest
+
+    from arshif import pipeline
+    from arshif.sandbox import ArchiveSandbox
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = write_archive(tmp_path / "a", seeds={"a.txt": SEED_TEXT, "b.txt": "عنوان ثان\nنص <b>فيه</b> وسم.\n"},
+                         metadata="file,source,date,url,author\na.txt,okaz,2015-08-01,https://example.com/a,كاتب\nb.txt,sabq,2015-08-02,,\n")
+    kinds, real = [], pipeline.site_pages
+
+    def recorded(*args, **kwargs):
+        jobs = real(*args, **kwargs)
+        kinds.append(type(jobs[0][2].args[0].env))  # the Site the first page renders with
+        return jobs
+    monkeypatch.setattr(pipeline, "site_pages", recorded)
+    pipeline.build(root, tmp_path / "plain", use_cache=False)
+    monkeypatch.setattr(pipeline, "site_pages", lambda *a, **k: recorded(*a, **{**k, "own_templates": True}))
+    pipeline.build(root, tmp_path / "sandboxed", use_cache=False)
+    assert kinds == [jinja2.Environment, ArchiveSandbox]
+    assert site_digest(tmp_path / "plain") == site_digest(tmp_path / "sandboxed")
+    monkeypatch.setattr(pipeline, "site_pages", recorded)
+    (root / "templates").mkdir()
+    (root / "templates" / "_date.html").write_text("<span>تاريخ</span>", encoding="utf-8")
+    pipeline.build(root, tmp_path / "own", use_cache=False)
+    assert kinds[-1] is ArchiveSandbox

@@ -22,8 +22,9 @@ PAGE_KINDS = (articles.pages, dates.home_pages, dates.pages, entities.pages, gro
 
 
 def site_pages(archive: Archive, template_dirs: list[Path], templates: bytes, updated: datetime,
-               snapshot: dict | None = None) -> list[PageJob]:
+               snapshot: dict | None = None, own_templates: bool = True) -> list[PageJob]:
     """Every page of the site, as jobs: the list is the one count of pages there is.
-    `templates` is templates_digest(template_dirs), which every page's key holds."""
-    site = Site(archive, template_dirs, templates, updated, snapshot)
+    `templates` is templates_digest(template_dirs), which every page's key holds. Without
+    `own_templates` (the template folders are arshif's theme alone) they are not sandboxed."""
+    site = Site(archive, template_dirs, templates, updated, snapshot, own_templates)
     return [job for kind in PAGE_KINDS for job in kind(site)]

@@ -41,13 +41,14 @@ class ArticleView:
 class Site:
     """The archive as the page kinds read it, and the one way they render a template."""
 
-    def __init__(self, archive: Archive, template_dirs: list[Path], templates: bytes, updated: datetime, snapshot: dict | None = None):
+    def __init__(self, archive: Archive, template_dirs: list[Path], templates: bytes, updated: datetime, snapshot: dict | None = None,
+                 own_templates: bool = True):
         self.archive = archive
         self.settings = archive.settings
         self.updated = updated
         self.snapshot = snapshot  # {date, articles, input_hash} when building a snapshot: shown in every footer
         self.strings = Strings.load(template_dirs, archive.root)
-        self.env = make_environment(template_dirs, archive.root)  # sandboxed: an archive's templates may be anyone's
+        self.env = make_environment(template_dirs, archive.root, sandboxed=own_templates)  # an archive's templates may be anyone's
         self.env.globals.update(site=self.settings, digits=self.digits, count_articles=self.count, count_times=self.times,
                                 snapshot=snapshot, paths=model.PATHS)
         self.views = [self._view(a) for a in archive.articles]
