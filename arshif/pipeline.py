@@ -80,10 +80,13 @@ class Session:
         self.site_id = None
         self.summary: dict = {}
         self.file_digests = FileDigests()  # the sources' SHA-256: a file seen unchanged is not read again
+        self.warmed: dict = {}  # what warm() made, for the first build that loads (BuildCache.memory)
 
     def next_cache(self) -> BuildCache:
         if self.cache is None:
-            return BuildCache.load(self.out)
+            cache = BuildCache.load(self.out)
+            cache.memory = self.warmed
+            return cache
         last = self.cache
         cache = BuildCache(last.new_seeds, last.new_pages, self.site_id, last.new_mentions, last.new_contents)
         cache.memory = last.new_memory
@@ -94,6 +97,20 @@ class Session:
 
     def keep(self, cache: BuildCache, site_id, summary: dict) -> None:
         self.cache, self.site_id, self.summary = cache, site_id, summary
+
+    def warm(self, root: Path) -> None:
+        """Load and enrich the archive into memory, writing nothing: serve's first build finds the
+        site up to date and stops at once, so without this its first edit would load every
+        source from the cache on disk rather than from memory. Done once, when serve is idle;
+        bad input is left for the builds to report."""
+        if self.cache is not None or self.warmed:
+            return
+        cache = self.next_cache()
+        try:
+            enrich(load_archive(root, Problems(), None, cache, input_digests(root, self.file_digests)), Problems(), cache)
+        except (BuildError, SourcesChanged, OSError):
+            return
+        self.warmed = cache.new_memory
 
     @staticmethod
     def collect_garbage() -> None:

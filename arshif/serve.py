@@ -125,6 +125,12 @@ class Preview:
             print(f"search updated in {time.perf_counter() - started:.2f} s", flush=True)
         self._publish(True, "search updated", ())
 
+    def warm(self) -> None:
+        """Once, when idle after the first build: the archive loaded into memory (Session.warm)."""
+        with self._building:
+            if not self._closed and self.root.is_dir():
+                self.session.warm(self.root)
+
     def collect_garbage(self) -> None:
         """When idle after builds: what they let go of in cycles (see Session.collect_garbage)."""
         with self._building:
@@ -356,6 +362,8 @@ class Changes(queue.Queue):
 
 def rebuild_on_change(preview: Preview, changes: Changes, stop: threading.Event) -> None:
     """The builder: one rebuild per burst of changes; changes during a build make one more."""
+    if changes.empty():
+        preview.warm()
     while not stop.is_set():
         if preview.search_pending and changes.empty():
             preview.update_search(_Either(stop, changes.arrived))

@@ -580,3 +580,23 @@ def test_metadata_read_while_it_is_being_saved_is_never_kept_under_the_other_tex
     fresh = tmp_path / "fresh"
     build(root, fresh, use_cache=False)
     assert site_digest(out) == site_digest(fresh)
+
+
+def test_serve_loads_the_archive_into_memory_when_its_first_build_found_nothing_to_do(tmp_path):
+    """serve's first build stops at once when the site is up to date: warm() loads the archive
+    into memory then, so that the first edit's build takes its unchanged articles from there."""
+    from arshif.pipeline import Session
+    root = make_archive(tmp_path / "a")
+    out = tmp_path / "out"
+    build(root, out)
+    session = Session(out)
+    build(root, out, session=session)  # nothing changed
+    assert session.cache is None and not session.warmed
+    session.warm(root)
+    warmed = session.warmed[("seed", root / "seeds" / "000.txt")]
+    (root / "seeds" / "002.txt").write_text("عنوان 2\nنص جديد.\n", encoding="utf-8")
+    build(root, out, session=session)
+    assert session.cache.new_memory[("seed", root / "seeds" / "000.txt")][1] is warmed[1]
+    fresh = tmp_path / "fresh"
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
