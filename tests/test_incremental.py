@@ -24,6 +24,13 @@ def inode(path):
     return os.stat(path).st_ino
 
 
+def assert_same_as_clean(root, out, tmp_path, name: str = "fresh"):
+    """The site in `out` is byte for byte a build from nothing of the same archive."""
+    fresh = tmp_path / name
+    build(root, fresh, use_cache=False)
+    assert site_digest(out) == site_digest(fresh)
+
+
 def test_unchanged_pages_are_reused_and_changed_ones_rendered(tmp_path):
     root = make_archive(tmp_path / "a")
     out = tmp_path / "out"
@@ -40,9 +47,7 @@ def test_unchanged_pages_are_reused_and_changed_ones_rendered(tmp_path):
     for neighbour in ("002.html", "004.html"):
         assert "عنوان 3 معدل" in (out / "articles" / neighbour).read_text(encoding="utf-8")
     # and the result is byte-identical to a build from scratch
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_metadata_and_template_changes_reach_every_page(tmp_path):
@@ -82,9 +87,7 @@ def test_a_corrupt_cache_only_costs_a_full_build(tmp_path):
     (root / "seeds" / "001.txt").write_text("عنوان جديد\nنص.\n", encoding="utf-8")
     result = build(root, out)
     assert len(result.notes) == 1 and "was ignored (the file ends too soon)" in result.notes[0]
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_a_cache_of_another_version_is_ignored_with_a_note(tmp_path):
@@ -114,9 +117,7 @@ def test_search_files_are_linked_when_the_content_is_the_same_and_rebuilt_when_i
     build(root, out)
     terms = "".join(p.read_text(encoding="utf-8") for p in (out / "search" / "t").glob("*.js"))
     assert "كامتشاتكا" in terms
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_an_edit_that_keeps_size_and_mtime_still_reaches_the_site(tmp_path):
@@ -134,9 +135,7 @@ def test_an_edit_that_keeps_size_and_mtime_still_reaches_the_site(tmp_path):
     subprocess.run(command, check=True)
     page = (out / "articles" / "a.html").read_text(encoding="utf-8")
     assert "كاذبة" in page and "بوتين" not in page
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_a_build_with_nothing_changed_does_nothing_and_says_what_it_said(tmp_path):
@@ -160,9 +159,7 @@ def test_a_page_deleted_from_the_site_comes_back(tmp_path):
     build(root, out)
     (out / "articles" / "002.html").unlink()
     build(root, out)
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_a_theme_edit_is_a_change(tmp_path, monkeypatch):
@@ -256,9 +253,7 @@ def test_search_later_shows_the_edit_first_and_the_next_build_brings_the_search_
     second = build(root, out)  # the same sources: not "nothing changed", as the search is behind them
     assert not second.search_pending
     assert "كامتشاتكا" in "".join(p.read_text(encoding="utf-8") for p in (out / "search" / "t").glob("*.js"))
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_search_later_with_the_search_unchanged_leaves_nothing_pending(tmp_path):
@@ -290,9 +285,7 @@ def test_a_cancelled_build_leaves_the_site_and_its_cache_as_they_were(tmp_path):
     assert site_digest(out) == site and cache_path(out).read_bytes() == cache
     assert sorted(p.name for p in tmp_path.iterdir() if ".arshif-tmp" in p.name) == []  # no staging left behind
     build(root, out)
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_a_rebuild_reads_an_unchanged_seed_once(tmp_path, monkeypatch):
@@ -328,9 +321,7 @@ def test_the_search_reads_again_only_the_words_of_changed_articles(tmp_path, mon
     build_in_process = _search_in_this_process(monkeypatch)
     build_in_process(root, out)
     assert read == ["003"]
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
     from arshif.cache import read_framed, write_framed
     vocabulary, entries = read_framed(words, 2)
     write_framed(words, vocabulary[:3], entries)  # whole and of this version, but its numbers lead nowhere
@@ -384,9 +375,7 @@ def test_search_files_whose_bytes_are_unchanged_are_linked_not_written(tmp_path)
     (root / "seeds" / "003.txt").write_text("عنوان 3\nنص المقال رقم 3 بعد تعديله مرة أخرى.\n", encoding="utf-8")
     build(root, out)
     assert "edited by hand" not in tampered.read_text(encoding="utf-8")
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_a_seed_saved_while_the_build_reads_it_starts_the_build_again(tmp_path, monkeypatch):
@@ -413,9 +402,7 @@ def test_a_seed_saved_while_the_build_reads_it_starts_the_build_again(tmp_path, 
     monkeypatch.setattr(pipeline, "input_hash", real_hash)
     seed.write_text("عنوان 3\nالنص ب.\n", encoding="utf-8")
     build(root, out)  # back to the fingerprint of the first reading: it must not be taken for unchanged
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_metadata_saved_while_the_build_reads_it_starts_the_build_again(tmp_path, monkeypatch):
@@ -437,9 +424,7 @@ def test_metadata_saved_while_the_build_reads_it_starts_the_build_again(tmp_path
     (root / "seeds" / "000.txt").write_text("عنوان 0\nنص آخر.\n", encoding="utf-8")  # an edit: the build loads
     build(root, out)
     assert saves and "sabq" in (out / "articles" / "003.html").read_text(encoding="utf-8")
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_a_build_waits_a_moment_for_a_lock_about_to_be_let_go(tmp_path):
@@ -495,9 +480,7 @@ def test_serve_keeps_the_articles_and_metadata_rows_it_made_and_says_their_warni
     assert "نص جديد." in (out / "articles" / "002.html").read_text(encoding="utf-8")
     assert [p.message for p in second.problems.items] == [p.message for p in first.problems.items]
     assert any("unknown column" in p.message for p in second.problems.items)
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_what_builds_froze_and_let_go_of_in_cycles_is_collected_when_serve_is_idle():
@@ -577,9 +560,7 @@ def test_metadata_read_while_it_is_being_saved_is_never_kept_under_the_other_tex
     assert reads and "sabq" not in (out / "articles" / "003.html").read_text(encoding="utf-8")
     (root / "seeds" / "001.txt").write_text("عنوان 1\nنص آخر.\n", encoding="utf-8")
     build(root, out, session=session)
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
 
 
 def test_serve_loads_the_archive_into_memory_when_its_first_build_found_nothing_to_do(tmp_path):
@@ -597,6 +578,4 @@ def test_serve_loads_the_archive_into_memory_when_its_first_build_found_nothing_
     (root / "seeds" / "002.txt").write_text("عنوان 2\nنص جديد.\n", encoding="utf-8")
     build(root, out, session=session)
     assert session.cache.new_memory[("seed", root / "seeds" / "000.txt")][1] is warmed[1]
-    fresh = tmp_path / "fresh"
-    build(root, fresh, use_cache=False)
-    assert site_digest(out) == site_digest(fresh)
+    assert_same_as_clean(root, out, tmp_path)
