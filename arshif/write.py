@@ -186,12 +186,9 @@ class SiteWriter:
                 os.close(read_end)
                 os.close(self._lock_file.fileno())
                 die_with_parent()
-                written, folders = {}, set()
+                written = {}
                 for rel_path, content in produce():
-                    target = self.staging / rel_path
-                    if target.parent not in folders:
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        folders.add(target.parent)
+                    target = self._folder_for(rel_path)  # (this process's copy of the folders made)
                     data = content.encode("utf-8") if isinstance(content, str) else content
                     written[rel_path] = digest = content_digest(data)
                     if not (previous and previous.get(rel_path) == digest and self._link_current(rel_path, target, len(data))):

@@ -537,7 +537,7 @@ def test_a_loop_of_links_made_after_a_build_is_warned_of_by_the_next(tmp_path):
 def test_metadata_read_while_it_is_being_saved_is_never_kept_under_the_other_text(tmp_path, monkeypatch):
     """serve keeps the metadata's rows under the digest of the very bytes parsed: metadata.csv
     read (A) while a save (B) and its undo (A) happen is read again, never kept as A's rows."""
-    import arshif.load
+    import arshif.load.files
     from arshif.pipeline import Session
     root = make_archive(tmp_path / "a")
     out = tmp_path / "out"
@@ -546,17 +546,17 @@ def test_metadata_read_while_it_is_being_saved_is_never_kept_under_the_other_tex
     metadata = root / "content" / "metadata.csv"
     metadata.write_bytes(metadata.read_bytes().replace(b"004.txt,okaz", b"004.txt,ria"))  # A: the memory has no rows for it
     other = metadata.read_bytes().replace(b"003.txt,okaz", b"003.txt,sabq")  # B
-    real_read, reads = arshif.load.read_bytes, []
+    real_read, reads = arshif.load.files.read_bytes, []
 
     def read_the_other_once(path, problems):
         if path == metadata and not reads:
             reads.append(path)
             return other  # the file as it was for a moment
         return real_read(path, problems)
-    monkeypatch.setattr(arshif.load, "read_bytes", read_the_other_once)
+    monkeypatch.setattr(arshif.load.files, "read_bytes", read_the_other_once)
     (root / "seeds" / "000.txt").write_text("عنوان 0\nنص آخر.\n", encoding="utf-8")
     build(root, out, session=session)
-    monkeypatch.setattr(arshif.load, "read_bytes", real_read)
+    monkeypatch.setattr(arshif.load.files, "read_bytes", real_read)
     assert reads and "sabq" not in (out / "articles" / "003.html").read_text(encoding="utf-8")
     (root / "seeds" / "001.txt").write_text("عنوان 1\nنص آخر.\n", encoding="utf-8")
     build(root, out, session=session)

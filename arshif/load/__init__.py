@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 from ..cache import BuildCache
 from ..config import load_settings
-from ..errors import UNPRINTABLE_TEXT, BuildError, Problems, SourcesChanged
+from ..errors import UNPRINTABLE_TEXT, BuildError, Problems
 from ..inputs import InputKind, kind
 from ..model import Archive, Article, folded_name
 from ..text import FORBIDDEN
 from .entities import load_entities
-from .files import read_bytes
+from .files import read_known
 from .markdown_files import load_markdown_article, load_page
 from .metadata import MetadataRow, load_metadata
 from .seeds import load_seed
@@ -111,13 +110,11 @@ def _metadata(path: Path, problems: Problems, cache: BuildCache | None, digest: 
         return rows
     if digest is None:
         return load_metadata(path, problems)
-    data = read_bytes(path, problems)
-    if data is None:
+    read = read_known(path, problems, digest)
+    if read is None:
         return {}
-    if hashlib.sha256(data).digest() != digest:  # saved again since the fingerprint read it
-        raise SourcesChanged(path)
     before = len(problems.items)
-    rows = load_metadata(path, problems, data)
+    rows = load_metadata(path, problems, read[0])
     if cache is not None:  # kept under the digest of the very bytes parsed
         cache.remember(("metadata", path), digest, (rows, problems.items[before:]))
     return rows

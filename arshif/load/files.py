@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
-from ..errors import Problems
+from ..errors import Problems, SourcesChanged
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -19,6 +20,18 @@ def read_text(path: Path, problems: Problems) -> str | None:
     that converts it (guessing an encoding silently could garble an archive)."""
     data = read_bytes(path, problems)
     return None if data is None else decode_text(path, data, problems)
+
+
+def read_known(path: Path, problems: Problems, known: bytes | None) -> tuple[bytes, bytes] | None:
+    """The file's bytes and their SHA-256, which must be `known` (what the build's fingerprint
+    read) when given: else the file was saved again since, and SourcesChanged starts the build over."""
+    data = read_bytes(path, problems)
+    if data is None:
+        return None
+    digest = hashlib.sha256(data).digest()
+    if known is not None and digest != known:
+        raise SourcesChanged(path)
+    return data, digest
 
 
 def read_bytes(path: Path, problems: Problems) -> bytes | None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from ..cache import BuildCache
-from ..errors import Problems, SourcesChanged
+from ..errors import Problems
 from ..model import Article, Paragraph
 from ..text import clean_lines, digest, has_letters
-from .files import decode_text, read_bytes, split_lines
+from .files import decode_text, read_known, split_lines
 
 
 def load_seed(path: Path, problems: Problems, cache: BuildCache | None = None, known: bytes | None = None) -> Article | None:
@@ -18,19 +17,15 @@ def load_seed(path: Path, problems: Problems, cache: BuildCache | None = None, k
     `known` is that SHA-256 when the build has just read the file (its fingerprint): a seed
     parsed from the same bytes before is then not read again."""
     if known is not None and cache is not None:
-        kept = cache.remembered(("seed", path), known)  # serve: the very article of the last build
-        if kept is None:
-            kept = _from_cache(path, cache.seed(path, known))
+        on_disk = cache.seed(path, known)  # (also keeps it for the next build)
+        kept = cache.remembered(("seed", path), known) or _from_cache(path, on_disk)  # serve's: the very article of the last build
         if kept is not None:
-            cache.seed(path, known)  # kept for the next build
             cache.remember(("seed", path), known, kept)
             return _said_again(kept, path, problems)
-    data = read_bytes(path, problems)
-    if data is None:
+    read = read_known(path, problems, known)
+    if read is None:
         return None
-    key = hashlib.sha256(data).digest()
-    if known is not None and key != known:  # saved again since the fingerprint read it: its hash would not be this text's
-        raise SourcesChanged(path)
+    data, key = read
     kept = _from_cache(path, cache.seed(path, key)) if cache is not None else None
     if kept is not None:
         return _said_again(kept, path, problems)
