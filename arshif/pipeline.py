@@ -14,17 +14,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .cache import BuildCache, cache_path, code_version, page_key
+from .enrich.delta import Matchers, with_edits
 from .enrich.entities import link_entities, lint_entities
 from .enrich.related import with_related
 from .enrich.suggest import as_toml, suggest_entities
 from .enrich.tags import tag_articles
 from .errors import BuildError, Problem, Problems, SourcesChanged, fail
 from .inputs import content_inputs, kind, listed, source_folder_names, source_folders
-from .load import load_archive
+from .load import kept_rows, load_archive, reload_articles
 from .model import Archive
 from .progress import Progress, StepTimes
 from .publish import MANIFEST, FileDigests, check_unchanged, input_digests, input_hash, manifest, manifest_json, write_snapshot
-from .render import site_pages, templates_digest
+from .render import Site, site_pages, templates_digest
+from .render.delta import pages_showing, site_with
 from .sandbox import links_outside
 from .search import search_files, text_data_file
 from .write import Cancelled as Cancelled  # raised by build(cancel=...): serve catches it
@@ -47,6 +49,7 @@ class BuildResult:
     problems: Problems
     notes: tuple[str, ...] = ()  # what the user should know that is no problem (a cache ignored)
     search_pending: bool = False  # built with search_later: the search files are the previous build's
+    in_memory: int | None = None  # serve's quick pass: this many pages changed, kept in memory (Session.overlay)
 
 
 STALE_SEARCH = b"stale"  # the key recorded for search files carried over unchanged by a search_later build
@@ -70,9 +73,26 @@ def template_dirs(root: Path) -> list[Path]:
     return [own, DEFAULT_TEMPLATES] if own.is_dir() and own.resolve() != DEFAULT_TEMPLATES else [DEFAULT_TEMPLATES]
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What the site serve shows was made from: the last whole build's, or a quick pass's since."""
+
+    archive: Archive  # enriched
+    site: Site  # the pages' views, templates and keys' base
+    keys: dict[str, bytes | None]  # each page's key
+    digests: dict[Path, bytes]  # each input file's SHA-256
+    rows: dict | None  # the metadata's rows (None: not kept, so no quick pass)
+    warnings: tuple[Problem, ...]
+
+
 class Session:
     """What a long-running preview (serve) keeps between builds: the build cache, in memory, so
-    a rebuild neither reads nor writes it. `save` writes it once, when the preview stops."""
+    a rebuild neither reads nor writes it. `save` writes it once, when the preview stops.
+
+    After an edit of some articles' text, a quick pass (build with `changed`) renders only the
+    pages that can show them, into `overlay`, which serve answers from before the site folder:
+    the tab shows the edit at once, and the folder stays the last whole build's until the next
+    one (serve's second pass) replaces it and empties the overlay."""
 
     def __init__(self, out: Path):
         self.out = out
@@ -81,6 +101,24 @@ class Session:
         self.summary: dict = {}
         self.file_digests = FileDigests()  # the sources' SHA-256: a file seen unchanged is not read again
         self.warmed: dict = {}  # what warm() made, for the first build that loads (BuildCache.memory)
+        self.shown: Shown | None = None
+        self.overlay: dict[str, bytes | Callable[[], bytes]] = {}  # site path -> its file, newer than the folder's
+        self.matchers = Matchers()
+        self._overlay_lock = threading.Lock()
+
+    def overlay_file(self, rel_path: str) -> bytes | None:
+        """The file at `rel_path` if a quick pass made it since the last whole build (made now
+        if it was left for when it is asked for: the manifest), else None."""
+        with self._overlay_lock:
+            made = self.overlay.get(rel_path)
+            if callable(made):
+                made = self.overlay[rel_path] = made()
+            return made
+
+    def show(self, shown: Shown | None, overlay: dict) -> None:
+        with self._overlay_lock:
+            self.shown = shown
+            self.overlay = overlay
 
     def next_cache(self) -> BuildCache:
         if self.cache is None:
@@ -95,8 +133,10 @@ class Session:
     def header(self) -> dict:
         return {"site": self.site_id, **self.summary} if self.cache is not None else BuildCache.read_header(self.out)
 
-    def keep(self, cache: BuildCache, site_id, summary: dict) -> None:
+    def keep(self, cache: BuildCache, site_id, summary: dict, shown: Shown | None = None) -> None:
+        """The last whole build's, its site swapped in: the overlay's files are in it."""
         self.cache, self.site_id, self.summary = cache, site_id, summary
+        self.show(shown, {})
 
     def warm(self, root: Path) -> None:
         """Load and enrich the archive into memory, writing nothing: serve's first build finds the
@@ -107,10 +147,19 @@ class Session:
             return
         cache = self.next_cache()
         try:
-            enrich(load_archive(root, Problems(), None, cache, input_digests(root, self.file_digests)), Problems(), cache)
+            digests, dirs, epoch = input_digests(root, self.file_digests), template_dirs(root), source_date_epoch()
+            fingerprint, _, templates = _fingerprint(root, digests, dirs, epoch, False, False)
+            problems = Problems()
+            archive = enrich(load_archive(root, problems, None, cache, digests), problems, cache, self.matchers)
         except (BuildError, SourcesChanged, OSError):
             return
         self.warmed = cache.new_memory
+        header = BuildCache.read_header(self.out)
+        if header.get("fingerprint") == fingerprint and cache.site_id == header.get("site") == site_id(self.out):
+            # what the site folder was built from: quick passes may start from it
+            site = Site(archive, dirs, templates, _updated(archive, epoch), None, own_templates=dirs != [DEFAULT_TEMPLATES])
+            site.positions, site.related_by  # noqa: B018 (made now, while serve is idle, for the first quick pass)
+            self.show(Shown(archive, site, dict(cache.pages), digests, kept_rows(root, cache), tuple(_warnings(header))), {})
 
     @staticmethod
     def collect_garbage() -> None:
@@ -132,14 +181,20 @@ READ_ATTEMPTS = 3  # a source saved while the build reads it: start again, this 
 
 def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bool = True, strict: bool = False,
           as_snapshot: bool = False, times: StepTimes | None = None, session: Session | None = None,
-          search_later: bool = False, cancel: threading.Event | None = None) -> BuildResult:
+          search_later: bool = False, cancel: threading.Event | None = None, changed: set[str] | None = None) -> BuildResult:
     """Build the archive folder `root` into `out`; raises BuildError on bad input. A `session`
     keeps the cache in memory from one build to the next (serve). With `search_later` (serve's
     first pass after an edit), changed search inputs leave the previous build's search files in
     place, and the result says so (`search_pending`): the next build brings them up to date.
     `cancel`, when set, stops the build while it waits for the search (raising Cancelled): the
     site stays as it was. A source saved between the fingerprint's reading and the loader's
-    starts the build again: the fingerprint must be of the text the site shows."""
+    starts the build again: the fingerprint must be of the text the site shows. `changed`: the
+    paths serve's watcher saw change since the last build; with `session` and `search_later`,
+    an edit of articles' text that keeps the archive's shape takes the quick pass (Session)."""
+    if changed and session is not None and search_later and not (strict or as_snapshot):
+        quick = _quick(root, out, session, changed)
+        if quick is not None:
+            return quick
     for _ in range(READ_ATTEMPTS):
         try:
             return _build(root, out, progress, use_cache, strict, as_snapshot, times, session, search_later, cancel)
@@ -158,8 +213,7 @@ def _build(root: Path, out: Path, progress: Progress | None, use_cache: bool, st
     dirs = template_dirs(root)
     with step("fingerprint"):
         digests = input_digests(root, session.file_digests if session else None)
-        sources, templates = input_hash(root, digests), templates_digest(dirs, root)
-        fingerprint = page_key(code_version(), sources, templates, epoch, as_snapshot, strict)
+        fingerprint, sources, templates = _fingerprint(root, digests, dirs, epoch, as_snapshot, strict)
     if use_cache:
         unchanged = _unchanged_site(out, fingerprint, session.header() if session else BuildCache.read_header(out))
         if unchanged is not None:
@@ -175,7 +229,7 @@ def _build(root: Path, out: Path, progress: Progress | None, use_cache: bool, st
         check_unchanged(digests, [path for path in digests if not str(path).startswith(seeds)])
         gc.freeze()  # millions of long-lived objects: the collector need not scan them again and again
     with step("enrich"):
-        archive = enrich(archive, problems, cache)
+        archive = enrich(archive, problems, cache, session.matchers if session else None)
         gc.freeze()
     assets = asset_files(dirs, root, problems)
     if strict:
@@ -186,7 +240,7 @@ def _build(root: Path, out: Path, progress: Progress | None, use_cache: bool, st
     if as_snapshot:  # only a snapshot shows its date and input hash on every page: a change anywhere changes them all
         snapshot_info = {"date": _updated(archive, epoch).date().isoformat(), "articles": len(archive.articles), "input_hash": sources}
     with step("page keys"):
-        jobs = site_pages(archive, dirs, templates, _updated(archive, epoch), snapshot_info, own_templates=dirs != [DEFAULT_TEMPLATES])
+        site, jobs = site_pages(archive, dirs, templates, _updated(archive, epoch), snapshot_info, own_templates=dirs != [DEFAULT_TEMPLATES])
     progress.start("writing", len(jobs))
     with SiteWriter(out, epoch) as writer:
         reuse = cache.site_id is not None and cache.site_id == writer.previous_site_id()
@@ -217,12 +271,74 @@ def _build(root: Path, out: Path, progress: Progress | None, use_cache: bool, st
             summary = {"fingerprint": None if search_pending else fingerprint, "articles": len(archive.articles), "pages": len(jobs),
                        "files": tuple(sorted(writer.written)), "warnings": _marshalled(problems.warnings)}
             if session is not None:
-                session.keep(cache, writer.previous_site_id(), summary)
+                shown = Shown(archive, site, dict(cache.new_pages), digests, kept_rows(root, cache), tuple(problems.warnings))
+                session.keep(cache, writer.previous_site_id(), summary, shown if not (strict or as_snapshot) else None)
             elif use_cache:
                 cache.save(out, writer.previous_site_id(), summary)
     progress.finish()
     notes = (cache.ignored,) if cache.ignored else ()
     return BuildResult(len(archive.articles), len(jobs), time.perf_counter() - started, out, problems, notes, search_pending)
+
+
+def _quick(root: Path, out: Path, session: Session, changed: set[str]) -> BuildResult | None:
+    """serve's quick pass, when every changed path is the source of an article the site shows
+    and the edit keeps the archive's shape (enrich.delta): the pages that can show the edited
+    articles, rendered into the session's overlay where their keys changed; the manifest is
+    made when asked for; the search waits for the second pass. None: a whole build is needed."""
+    started, shown = time.perf_counter(), session.shown
+    edited = _edited_sources(root, shown, changed, session.file_digests) if shown is not None else None
+    if edited is None:
+        return None
+    if not edited:  # saved with the same bytes: the site shown is up to date
+        return BuildResult(len(shown.archive.articles), session.summary.get("pages", 0), time.perf_counter() - started, out,
+                           Problems(list(shown.warnings)), search_pending=bool(session.overlay), in_memory=0)
+    problems = Problems()
+    try:
+        loaded = reload_articles(root, edited, shown.rows, problems) if shown.rows is not None else None
+    except SourcesChanged:  # saved again while read: the whole build reads it again
+        return None
+    archive = with_edits(shown.archive, loaded, session.matchers, shown.site.positions) if loaded else None
+    if archive is None:
+        return None
+    ids = {a.id for a in loaded}
+    site = site_with(shown.site, archive, {a.id: a for a in archive.articles if a.id in ids})
+    keys, overlay = dict(shown.keys), dict(session.overlay)
+    for path, key, render in pages_showing(site, ids):
+        if key is None or keys.get(path) != key:
+            overlay[path], keys[path] = render().encode("utf-8"), key
+    digests, epoch = {**shown.digests, **edited}, source_date_epoch()
+    overlay[MANIFEST] = lambda: manifest_json(manifest(archive, input_hash(root, digests), _updated(archive, epoch).date().isoformat())).encode("utf-8")
+    warnings = tuple(p for p in shown.warnings if p.path not in edited) + tuple(problems.warnings)
+    session.show(Shown(archive, site, keys, digests, shown.rows, warnings), overlay)
+    return BuildResult(len(archive.articles), session.summary.get("pages", len(keys)), time.perf_counter() - started, out,
+                       Problems(list(warnings)), search_pending=True, in_memory=len(overlay))
+
+
+def _edited_sources(root: Path, shown: Shown, changed: set[str], known: FileDigests) -> dict[Path, bytes] | None:
+    """Each changed path, as the source of the article the site shows from it (its origin),
+    with its SHA-256 now; None if one is not such a source. A file whose bytes are those the
+    site was made from is left out (an editor's save that changed nothing)."""
+    edited = {}
+    for name in changed:
+        view = shown.site.view_of.get(Path(name).stem)
+        try:
+            if view is None or not os.path.samefile(name, view.article.origin):
+                return None
+        except OSError:  # gone
+            return None
+        origin = view.article.origin
+        digest = known.of(origin)
+        if digest != shown.digests.get(origin):
+            edited[origin] = digest
+    return edited
+
+
+def _fingerprint(root: Path, digests: dict[Path, bytes], dirs: list[Path], epoch: int | None, as_snapshot: bool,
+                 strict: bool) -> tuple[bytes, str, bytes]:
+    """What a build's output is made of (the code, the sources, the templates, the settings that
+    are not in a file), and of that the sources' input hash and the templates' digest."""
+    sources, templates = input_hash(root, digests), templates_digest(dirs, root)
+    return page_key(code_version(), sources, templates, epoch, as_snapshot, strict), sources, templates
 
 
 def _unchanged_site(out: Path, fingerprint: bytes, header: dict) -> BuildResult | None:
@@ -232,8 +348,11 @@ def _unchanged_site(out: Path, fingerprint: bytes, header: dict) -> BuildResult 
         return None
     if not all(os.path.isfile(out / rel_path) for rel_path in header.get("files", ())):
         return None  # a page was deleted from the site: build it again
-    problems = Problems([Problem(Path(path) if path is not None else None, *rest) for path, *rest in header["warnings"]])
-    return BuildResult(header["articles"], header["pages"], 0.0, out, problems)
+    return BuildResult(header["articles"], header["pages"], 0.0, out, Problems(_warnings(header)))
+
+
+def _warnings(header: dict) -> list[Problem]:
+    return [Problem(Path(path) if path is not None else None, *rest) for path, *rest in header.get("warnings", ())]
 
 
 def _marshalled(problems: list[Problem]) -> tuple:
@@ -276,10 +395,10 @@ def _start_search(archive: Archive, key: bytes, writer, cache: BuildCache, reuse
     return finish, False
 
 
-def enrich(archive: Archive, problems: Problems, cache: BuildCache | None = None) -> Archive:
-    """The enrich steps, in order: each returns a new archive."""
-    archive = link_entities(archive, cache)
-    archive = tag_articles(archive, cache)
+def enrich(archive: Archive, problems: Problems, cache: BuildCache | None = None, matchers: Matchers | None = None) -> Archive:
+    """The enrich steps, in order: each returns a new archive. `matchers`: serve's, kept."""
+    archive = link_entities(archive, cache, matchers.entities(archive.entities) if matchers and archive.entities else None)
+    archive = tag_articles(archive, cache, matchers.tags(archive.tags) if matchers else None)
     return replace(archive, articles=with_related(archive.articles, cache=cache))
 
 

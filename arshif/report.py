@@ -100,7 +100,10 @@ def try_build(build_once: Callable[[Progress], BuildResult], root: Path, quiet: 
         print(f"{summary}\n  (run again with --debug for the traceback, and report it)", file=sys.stderr, flush=True)
         return Outcome(False, "build failed: " + summary)
     show_warnings_and_notes(result, root)
-    if not quiet:
+    if not quiet and result.in_memory is not None:  # the quick pass: the folder is written with the search
+        print(f"shown {result.in_memory} changed file(s) in {result.seconds:.2f} s"
+              + ("; updating the search and the site folder..." if result.search_pending else ""), flush=True)
+    elif not quiet:
         print(f"built {result.articles} articles, {result.pages} pages in {result.seconds:.2f} s -> {printable(result.out)}"
               + ("; updating the search..." if result.search_pending else ""), flush=True)
     return Outcome(True, "built", search_pending=result.search_pending)

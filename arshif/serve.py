@@ -20,11 +20,13 @@ once the build has finished.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import http.server
 import ipaddress
 import json
 import os
+import posixpath
 import queue
 import re
 import signal
@@ -34,7 +36,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import watchfiles
 
@@ -82,18 +84,21 @@ class Preview:
         self.search_pending = False  # the last build left the previous search files in place
         self._built_since_collected = False
 
-    def _build(self, progress: Progress, search_later: bool = True, cancel=None) -> BuildResult:
+    def _build(self, progress: Progress, search_later: bool = True, cancel=None, changed: set[str] | None = None) -> BuildResult:
         """The one call of the pipeline."""
-        return build(self.root, self.out, progress, session=self.session, search_later=search_later, cancel=cancel)
+        return build(self.root, self.out, progress, session=self.session, search_later=search_later, cancel=cancel, changed=changed)
 
-    def rebuild(self) -> bool:
+    def rebuild(self, changed: set[str] | None = None) -> bool:
         """Build the pages, with the previous search files if the search's inputs changed (the tab
-        shows the edit at once; update_search follows). Tell the terminal, then the open tabs.
-        A failed build leaves the last good site served."""
+        shows the edit at once; update_search follows). With the `changed` paths the watcher saw,
+        an edit of articles' text takes the pipeline's quick pass: the pages that can show them,
+        in memory (Session.overlay), the site folder left as it was until update_search.
+        Tell the terminal, then the open tabs. A failed build leaves the last good site served."""
         with self._building:
             if self._closed:
                 return False
-            outcome = try_build(self._build, self.root, self.quiet, self.debug) if self.root.is_dir() else self._archive_gone()
+            build_once = functools.partial(self._build, changed=changed)
+            outcome = try_build(build_once, self.root, self.quiet, self.debug) if self.root.is_dir() else self._archive_gone()
             self.search_pending = outcome.search_pending
             self._built_since_collected = True
         self._publish(outcome.ok, outcome.summary, outcome.problems)
@@ -388,7 +393,7 @@ def rebuild_on_change(preview: Preview, changes: Changes, stop: threading.Event)
         changes.arrived.clear()  # the burst is taken: only a newer change stops its search
         if not preview.quiet:
             show_changes(sorted(_relative(Path(path), preview.root) for path in changed))
-        preview.rebuild()
+        preview.rebuild(changed)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -500,11 +505,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if url.path == EVENTS:
             query = parse_qs(url.query)
             return self._events(query.get("page", ["/"])[0], query.get("digest", [""])[0], with_body)
-        page = self._page_file(url.path)
-        try:
-            html = page.read_bytes() if page else None
-        except OSError:  # swapped out by a build at that moment
-            html = None
+        rel_path, newer = self._overlay_file(url.path)
+        if newer is not None and not rel_path.endswith(".html"):
+            return self._send(self.guess_type(rel_path), newer, with_body)
+        html = newer if newer is not None else self._page_html(url.path)
         if html is not None:
             return self._send("text/html; charset=utf-8", with_reload_script(html, self._digest(url.path, html)), with_body)
         del self.headers["If-Modified-Since"]  # a rebuilt file may keep its time (SOURCE_DATE_EPOCH): always send it
@@ -546,6 +550,25 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.send_error(404, "No index.html in this folder")
         return None
 
+    def _overlay_file(self, url_path: str) -> tuple[str, bytes | None]:
+        """The site path an address names, and its file if a quick pass made it since the site
+        folder was written (Session.overlay; a folder's address is its index.html)."""
+        rel_path = posixpath.normpath(unquote(url_path)).lstrip("/") if url_path.startswith("/") else ""
+        if url_path.endswith("/"):
+            rel_path = posixpath.join(rel_path, "index.html") if rel_path not in ("", ".") else "index.html"
+        return rel_path, self.preview.session.overlay_file(rel_path) if rel_path else None
+
+    def _page_html(self, url_path: str) -> bytes | None:
+        """The page an address shows, as the site serve shows it (the overlay over the folder)."""
+        newer = self._overlay_file(url_path)[1]
+        if newer is not None:
+            return newer
+        page = self._page_file(url_path)
+        try:
+            return page.read_bytes() if page else None
+        except OSError:  # swapped out by a build at that moment
+            return None
+
     def _page_file(self, url_path: str) -> Path | None:
         """The HTML file an address shows ('/' and '/archive/' are their index.html), if any."""
         try:
@@ -572,11 +595,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         return digest.hexdigest()[:24]
 
     def _current_digest(self, url_path: str) -> str:
-        page = self._page_file(url_path)
-        try:
-            return self._digest(url_path, page.read_bytes() if page else None)
-        except OSError:
-            return ""
+        return self._digest(url_path, self._page_html(url_path))
 
     def _events(self, page: str, digest: str, with_body: bool) -> None:
         """Server-sent events for one open tab: after each build, `failed`, `reload` (its page

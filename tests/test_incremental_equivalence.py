@@ -648,6 +648,70 @@ def test_every_serve_build_equals_a_clean_build(tmp_path, monkeypatch):
         shutil.rmtree(clean)
 
 
+def source_states(root: Path) -> dict[Path, tuple[bytes, int]]:
+    return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+
+
+def changed_paths(before: dict, after: dict) -> set[str]:
+    """What serve's watcher reports: every file added, removed, written or touched."""
+    return {str(p) for p in before.keys() ^ after.keys()} | {str(p) for p in before.keys() & after.keys() if before[p] != after[p]}
+
+
+def shown_site(out: Path, session, to: Path) -> Path:
+    """The site serve shows: the site folder with the quick passes' files (Session.overlay) over it."""
+    shutil.copytree(out, to, symlinks=True)
+    for rel in list(session.overlay):
+        (to / rel).write_bytes(session.overlay_file(rel))
+        os.utime(to / rel, (int(EPOCH), int(EPOCH)))
+    return to
+
+
+QUICK_SEEDS = (3, 8)
+
+
+@pytest.mark.parametrize("seed", QUICK_SEEDS)
+def test_every_quick_pass_shows_a_clean_build(seed, tmp_path, monkeypatch):
+    """serve's quick pass (build with the watcher's `changed` paths): after an edit of articles'
+    text, the pages that can show them are rendered into the session's overlay. The site serve
+    shows (the folder, the overlay over it) must equal a clean build but for the search, after
+    any sequence: text edits mostly, among edits of every other kind (which take whole builds),
+    with the second pass (the whole build) after some edits only, so that quick passes follow
+    quick passes."""
+    from arshif.pipeline import Session
+    archive = make_archive(tmp_path / "archive", seed)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out, root = tmp_path / "site", archive.root
+    session = Session(out)
+    build(root, out)
+    build(root, out, session=session)
+    session.warm(root)
+    assert session.shown is not None  # the site is up to date: quick passes may start from what warm() loaded
+    edits = [edit_text] * 14 + [edit_text_same_size_and_mtime] * 3 + [edit_curated] * 4 + list(EDITS)
+    archive.rng.shuffle(edits)
+    history, quick = [f"seed {seed}: the first build, then serve's (warmed)"], 0
+    for number, edit in enumerate(edits, start=1):
+        before = source_states(root)
+        history.append(f"{number}. {edit(archive)}")
+        first = build(root, out, session=session, search_later=True, changed=changed_paths(before, source_states(root)))
+        history[-1] += " (quick pass)" if first.in_memory is not None else " (whole build)"
+        quick += first.in_memory is not None
+        clean = build_clean(root, tmp_path / f"clean-{number}", monkeypatch)
+        shown = shown_site(out, session, tmp_path / f"shown-{number}")
+        mine, theirs = tree(shown), tree(clean)
+        differing = (mine.keys() ^ theirs.keys()) | {rel for rel in mine.keys() & theirs.keys() if mine[rel].is_file()
+                                                     and mine[rel].read_bytes() != theirs[rel].read_bytes()}
+        assert all(rel.startswith("search/") for rel in differing), "\n".join(history) + "\n" + differences(shown, clean)
+        if first.search_pending and archive.rng.random() < 0.4:  # serve's second pass
+            build(root, out, session=session)
+            assert not session.overlay
+            found = differences(out, clean)
+            assert not found, "serve's site differs from a clean build after:\n  " + "\n  ".join(history) + "\n" + found
+            history.append("   the second pass")
+        shutil.rmtree(clean)
+        shutil.rmtree(shown)
+    assert quick >= 10, history  # the text edits took the quick pass
+
+
 # --- single edits, each of which once reached the site only in a clean build ---------
 
 

@@ -153,9 +153,9 @@ def test_the_theme_alone_renders_unsandboxed_and_the_same_bytes_as_in_the_sandbo
     kinds, real = [], pipeline.site_pages
 
     def recorded(*args, **kwargs):
-        jobs = real(*args, **kwargs)
-        kinds.append(type(jobs[0][2].args[0].env))  # the Site the first page renders with
-        return jobs
+        site, jobs = real(*args, **kwargs)
+        kinds.append(type(site.env))
+        return site, jobs
     monkeypatch.setattr(pipeline, "site_pages", recorded)
     pipeline.build(root, tmp_path / "plain", use_cache=False)
     monkeypatch.setattr(pipeline, "site_pages", lambda *a, **k: recorded(*a, **{**k, "own_templates": True}))

@@ -29,14 +29,15 @@ def entity_matcher(entities: tuple[Entity, ...]) -> Matcher:
     return Matcher(entries)
 
 
-def link_entities(archive: Archive, cache: BuildCache | None = None) -> Archive:
+def link_entities(archive: Archive, cache: BuildCache | None = None, matcher: Matcher | None = None) -> Archive:
     """New articles carrying their mentions, and each entity's page data.
 
     Finding mentions is the costly part: it is cached per article (keyed by the
-    article's text and the entity list) and, for large archives, spread over the cores."""
+    article's text and the entity list) and, for large archives, spread over the cores.
+    `matcher`: entity_matcher(archive.entities), when the caller has it already."""
     if not archive.entities:
         return archive
-    matcher = entity_matcher(archive.entities)
+    matcher = matcher or entity_matcher(archive.entities)
     policy = archive.settings.link_mentions
     found = scan_articles("entities", matcher, page_key(repr(archive.entities)), archive.articles, cache)
     articles = tuple(_with_mentions(a, matches, matcher, policy) for a, matches in zip(archive.articles, found))

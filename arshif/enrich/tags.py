@@ -76,8 +76,9 @@ def tags_from_matches(found: tuple, minimum: dict[str, int]) -> set[str]:
     return in_headline | {t for t, n in in_body.items() if n >= minimum[t]}
 
 
-def tag_articles(archive: Archive, cache: BuildCache | None = None) -> Archive:
-    """Articles with their tag ids (curators' first, then the rules'), and the archive's tags."""
+def tag_articles(archive: Archive, cache: BuildCache | None = None, matcher: Matcher | None = None) -> Archive:
+    """Articles with their tag ids (curators' first, then the rules'), and the archive's tags.
+    `matcher`: tag_matcher(archive.tags), when the caller has it already."""
     vocabulary = {t.id: t for t in archive.tags}
     by_name = {normalise(t.name): t.id for t in archive.tags}
     extra: dict[str, Tag] = {}
@@ -85,7 +86,7 @@ def tag_articles(archive: Archive, cache: BuildCache | None = None) -> Archive:
     found = [()] * len(archive.articles)
     if any(t.match for t in archive.tags):
         rules_key = page_key(tuple((t.id, t.match) for t in archive.tags))
-        found = scan_articles("tags", tag_matcher(archive.tags), rules_key, archive.articles, cache)
+        found = scan_articles("tags", matcher or tag_matcher(archive.tags), rules_key, archive.articles, cache)
     articles = []
     for article, matches in zip(archive.articles, found):
         ids = [_tag_id(name, vocabulary, by_name, extra) for name in article.tags]

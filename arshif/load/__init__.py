@@ -100,6 +100,35 @@ def load_archive(root: Path, problems: Problems, progress=None, cache: BuildCach
     return Archive(root=root, settings=settings, articles=tuple(articles), pages=tuple(pages), entities=entities, tags=tags)
 
 
+def reload_articles(root: Path, edited: dict[Path, bytes], rows: dict[str, MetadataRow], problems: Problems) -> list[Article] | None:
+    """serve's quick pass: the articles of `edited` sources (path -> the SHA-256 the caller read),
+    seeds with the metadata's `rows` as the last build had them, read as load_archive reads them;
+    None if one is not an article's source any more, or has an error (a whole build then says why)."""
+    seeds, curated = root / kind("seeds").path, root / kind("articles").path
+    articles = []
+    for path, digest in edited.items():
+        if path.is_symlink() or not path.is_file():
+            return None  # the whole build decides what a link or a folder is
+        if path.parent == seeds and path.suffix == kind("seeds").suffix:
+            article = load_seed(path, problems, None, digest)
+            articles += _apply_metadata([article], rows, problems) if article is not None else [None]
+        elif path.parent == curated and path.suffix == kind("articles").suffix:
+            articles.append(load_markdown_article(path, problems))
+        else:
+            return None
+    return None if problems.errors or None in articles else articles
+
+
+def kept_rows(root: Path, cache: BuildCache) -> dict[str, MetadataRow] | None:
+    """The metadata's rows a build in this session read (cache.memory), {} if there is no
+    metadata file, None if they were not kept."""
+    path = root / kind("metadata").path
+    kept = cache.new_memory.get(("metadata", path))
+    if kept is not None:
+        return kept[1][0]
+    return None if path.exists() else {}
+
+
 def _metadata(path: Path, problems: Problems, cache: BuildCache | None, digest: bytes | None) -> dict[str, MetadataRow]:
     """The metadata's rows; in serve, the last build's when the file's bytes are the same (with
     the problems it had, said again): 20,000 rows take half a second to read."""

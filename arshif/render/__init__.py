@@ -14,7 +14,7 @@ from ..model import Archive
 from . import articles, dates, entities, feeds, groups, single
 from .site import PageJob, Site, templates_digest
 
-__all__ = ["PAGE_KINDS", "PageJob", "site_pages", "templates_digest"]
+__all__ = ["PAGE_KINDS", "PageJob", "Site", "site_pages", "templates_digest"]
 
 # Every kind of page, in the order they are written.
 PAGE_KINDS = (articles.pages, dates.home_pages, dates.pages, entities.pages, groups.tag_pages, groups.source_pages,
@@ -22,9 +22,9 @@ PAGE_KINDS = (articles.pages, dates.home_pages, dates.pages, entities.pages, gro
 
 
 def site_pages(archive: Archive, template_dirs: list[Path], templates: bytes, updated: datetime,
-               snapshot: dict | None = None, own_templates: bool = True) -> list[PageJob]:
-    """Every page of the site, as jobs: the list is the one count of pages there is.
+               snapshot: dict | None = None, own_templates: bool = True) -> tuple[Site, list[PageJob]]:
+    """The site, and every page of it as jobs: the list is the one count of pages there is.
     `templates` is templates_digest(template_dirs), which every page's key holds. Without
     `own_templates` (the template folders are arshif's theme alone) they are not sandboxed."""
     site = Site(archive, template_dirs, templates, updated, snapshot, own_templates)
-    return [job for kind in PAGE_KINDS for job in kind(site)]
+    return site, [job for kind in PAGE_KINDS for job in kind(site)]

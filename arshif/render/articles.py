@@ -15,11 +15,16 @@ DESCRIPTION_LENGTH = 160
 
 
 def pages(site: Site) -> Iterator[PageJob]:
+    for index in range(len(site.views)):
+        yield page(site, index)
+
+
+def page(site: Site, index: int) -> PageJob:
+    """The page of the article at `index` in date order, which links its neighbours."""
     views = site.views
-    for index, view in enumerate(views):
-        newer = views[index - 1] if index > 0 else None
-        older = views[index + 1] if index + 1 < len(views) else None
-        yield _page(site, view, newer, older)
+    newer = views[index - 1] if index > 0 else None
+    older = views[index + 1] if index + 1 < len(views) else None
+    return _page(site, views[index], newer, older)
 
 
 def _page(site: Site, view: ArticleView, newer: ArticleView | None, older: ArticleView | None) -> PageJob:

@@ -12,9 +12,9 @@ from ..model import relative_url
 from .site import ArticleView, PageJob, Site
 
 
-def home_pages(site: Site) -> Iterator[PageJob]:
+def home_pages(site: Site, only: int | None = None) -> Iterator[PageJob]:
     yield from site.paginated(site.views, model.home_path, "home.html", site.settings.title, site.settings.description,
-                              size=site.settings.home_page_size)
+                              size=site.settings.home_page_size, only=only)
 
 
 def pages(site: Site) -> Iterator[PageJob]:
@@ -33,12 +33,17 @@ def pages(site: Site) -> Iterator[PageJob]:
     for year, count in year_counts:
         yield _year_page(site, month_counts, year, count)
     for (year, month), views in sorted(by_month.items(), reverse=True):
-        name = month_text(year, month, site.settings.digits)
-        yield from site.paginated(
-            views, lambda n, y=year, m=month: model.month_path(y, m, n), "month.html",
-            site.text("dates.month_title", month=name), site.text("dates.month_description", count=site.count(len(views)), month=name),
-            year=year, month_name=name,
-        )
+        yield from month_pages(site, year, month, views)
+
+
+def month_pages(site: Site, year: int, month: int, views: list[ArticleView], only: int | None = None) -> Iterator[PageJob]:
+    """One month's articles (`views`, newest first), over as many pages as they need."""
+    name = month_text(year, month, site.settings.digits)
+    yield from site.paginated(
+        views, lambda n: model.month_path(year, month, n), "month.html",
+        site.text("dates.month_title", month=name), site.text("dates.month_description", count=site.count(len(views)), month=name),
+        only=only, year=year, month_name=name,
+    )
 
 
 def _year_page(site: Site, month_counts: Counter, year: int, count: int) -> PageJob:

@@ -25,14 +25,16 @@ def pages(site: Site) -> Iterator[PageJob]:
     yield site.job("entity_index.html", model.ENTITY_INDEX_PATH, title=site.text("entities.title"),
                    description=site.text("entities.description"), groups=[g for g in groups if g[2]], stats=stats)
     for entity in site.entities.values():
-        yield from _entity_pages(site, entity, stats[entity.id])
+        yield from entity_pages(site, entity, stats[entity.id])
 
 
-def _entity_pages(site: Site, entity: Entity, stats: EntityStats) -> Iterator[PageJob]:
+def entity_pages(site: Site, entity: Entity, stats: EntityStats, only: int | None = None) -> Iterator[PageJob]:
+    """An entity's articles, over as many pages as they need (`only`: the page that shows the item at that place, alone)."""
     items = [(site.view_of[a.article], a) for a in stats.articles]
-    total = max(1, -(-len(items) // site.settings.list_page_size))
+    size = site.settings.list_page_size
+    total = max(1, -(-len(items) // size))
     shared_key = (site.base_key, repr(entity), len(items), stats.months, stats.companions)
-    for number in range(1, total + 1):
+    for number in range(1, total + 1) if only is None else (only // size + 1,):
         shown = _shown(site, items, number)
         key = page_key(shared_key, number, total, tuple((v.list_key, _text_key(v.article), found.count, tuple(found.first)) for v, found in shown))
         yield model.entity_path(entity.id, number), key, functools.partial(_render, site, entity, stats, items, number, total)

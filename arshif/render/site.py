@@ -108,11 +108,12 @@ class Site:
         return items + [(p.title, p.path) for p in self.archive.pages]
 
     def paginated(self, views: list[ArticleView], path_of, template: str, title: str, description: str,
-                  size: int | None = None, **context) -> Iterator[PageJob]:
-        """A list of articles over as many pages as it needs, each keyed on what it shows."""
+                  size: int | None = None, only: int | None = None, **context) -> Iterator[PageJob]:
+        """A list of articles over as many pages as it needs, each keyed on what it shows (`only`:
+        the page that shows the item at that place in the list, alone)."""
         size = size or self.settings.list_page_size
         total = max(1, -(-len(views) // size))
-        for number in range(1, total + 1):
+        for number in range(1, total + 1) if only is None else (only // size + 1,):
             path = path_of(number)
             items = views[(number - 1) * size : number * size]
             page_title = self.page_title(title, number)
@@ -120,6 +121,20 @@ class Site:
                            tuple(v.list_key for v in items), tuple(sorted(context.items())))
             yield self.job(template, path, key, title=page_title, description=description,
                            items=items, pager=Pager(number, total, path_of), **context)
+
+    @functools.cached_property
+    def positions(self) -> dict[str, int]:
+        """Each article's place in date order (kept by a Site copied for an edit that keeps it)."""
+        return {view.article.id: index for index, view in enumerate(self.views)}
+
+    @functools.cached_property
+    def related_by(self) -> dict[str, list[int]]:
+        """article id -> the places of the articles that list it as related."""
+        found: dict[str, list[int]] = {}
+        for index, view in enumerate(self.views):
+            for other in view.article.related:
+                found.setdefault(other, []).append(index)
+        return found
 
     def page_title(self, title: str, number: int) -> str:
         return title if number == 1 else self.text("page.numbered", title=title, number=self.digits(number))
