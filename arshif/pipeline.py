@@ -115,6 +115,11 @@ class Session:
                 made = self.overlay[rel_path] = made()
             return made
 
+    def pending(self) -> bool:
+        """Whether the site folder is behind the site shown: pages in the overlay, or the search
+        files of a whole build made with search_later."""
+        return bool(self.overlay) or ("fingerprint" in self.summary and self.summary["fingerprint"] is None)
+
     def show(self, shown: Shown | None, overlay: dict) -> None:
         with self._overlay_lock:
             self.shown = shown
@@ -195,12 +200,17 @@ def build(root: Path, out: Path, progress: Progress | None = None, use_cache: bo
         quick = _quick(root, out, session, changed)
         if quick is not None:
             return quick
-    for _ in range(READ_ATTEMPTS):
-        try:
-            return _build(root, out, progress, use_cache, strict, as_snapshot, times, session, search_later, cancel)
-        except SourcesChanged as exc:
-            changed = exc.path
-    raise fail(changed, None, "the file changed each time the build read it", "build again once it is saved")
+    try:
+        for _ in range(READ_ATTEMPTS):
+            try:
+                return _build(root, out, progress, use_cache, strict, as_snapshot, times, session, search_later, cancel)
+            except SourcesChanged as exc:
+                changed_path = exc.path
+        raise fail(changed_path, None, "the file changed each time the build read it", "build again once it is saved")
+    except Exception as exc:
+        if session is not None and not isinstance(exc, Cancelled):  # the sources hold a change no build has taken:
+            session.show(None, session.overlay)  # no quick pass until one does (the last good pages are still shown)
+        raise
 
 
 def _build(root: Path, out: Path, progress: Progress | None, use_cache: bool, strict: bool, as_snapshot: bool,
@@ -214,7 +224,7 @@ def _build(root: Path, out: Path, progress: Progress | None, use_cache: bool, st
     with step("fingerprint"):
         digests = input_digests(root, session.file_digests if session else None)
         fingerprint, sources, templates = _fingerprint(root, digests, dirs, epoch, as_snapshot, strict)
-    if use_cache:
+    if use_cache and not (session and session.overlay):  # a quick pass since: the pages shown are not the folder's
         unchanged = _unchanged_site(out, fingerprint, session.header() if session else BuildCache.read_header(out))
         if unchanged is not None:
             return replace(unchanged, seconds=time.perf_counter() - started)
@@ -289,9 +299,9 @@ def _quick(root: Path, out: Path, session: Session, changed: set[str]) -> BuildR
     edited = _edited_sources(root, shown, changed, session.file_digests) if shown is not None else None
     if edited is None:
         return None
-    if not edited:  # saved with the same bytes: the site shown is up to date
+    if not edited:  # saved with the same bytes: the site shown is up to date, and what is pending still is
         return BuildResult(len(shown.archive.articles), session.summary.get("pages", 0), time.perf_counter() - started, out,
-                           Problems(list(shown.warnings)), search_pending=bool(session.overlay), in_memory=0)
+                           Problems(list(shown.warnings)), search_pending=session.pending(), in_memory=0)
     problems = Problems()
     try:
         loaded = reload_articles(root, edited, shown.rows, problems) if shown.rows is not None else None

@@ -87,12 +87,7 @@ def try_build(build_once: Callable[[Progress], BuildResult], root: Path, quiet: 
     try:
         result = build_once(Progress(not quiet))
     except BuildError as exc:
-        show_problems(exc.problems, root)
-        errors = [p for p in exc.problems if not p.is_warning]
-        summary = f"build failed: {len(errors)} error(s); the previous site, if any, is unchanged"
-        print(summary, file=sys.stderr, flush=True)
-        shown = errors + [p for p in exc.problems if p.is_warning]
-        return Outcome(False, summary, tuple(p.show(root) for p in shown[:MAX_PROBLEMS_IN_TAB]))
+        return failed(exc, root)
     except Exception as exc:  # a bug, not bad input
         if debug:
             traceback.print_exc()
@@ -107,6 +102,16 @@ def try_build(build_once: Callable[[Progress], BuildResult], root: Path, quiet: 
         print(f"built {result.articles} articles, {result.pages} pages in {result.seconds:.2f} s -> {printable(result.out)}"
               + ("; updating the search..." if result.search_pending else ""), flush=True)
     return Outcome(True, "built", search_pending=result.search_pending)
+
+
+def failed(exc: BuildError, root: Path) -> Outcome:
+    """A build stopped by bad input, told to the terminal (every problem), and for the tabs."""
+    show_problems(exc.problems, root)
+    errors = [p for p in exc.problems if not p.is_warning]
+    summary = f"build failed: {len(errors)} error(s); the previous site, if any, is unchanged"
+    print(summary, file=sys.stderr, flush=True)
+    shown = errors + [p for p in exc.problems if p.is_warning]
+    return Outcome(False, summary, tuple(p.show(root) for p in shown[:MAX_PROBLEMS_IN_TAB]))
 
 
 def show_changes(names: list[str]) -> None:

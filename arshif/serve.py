@@ -43,7 +43,7 @@ import watchfiles
 from . import inputs
 from .inputs import NEVER_INPUT, source_folder_names, source_folders
 from .pipeline import DEFAULT_TEMPLATES, BuildError, BuildResult, Cancelled, Progress, Session, build
-from .report import Outcome, printable, show_changes, show_problems, try_build
+from .report import Outcome, failed, printable, show_changes, try_build
 
 QUIET_SECONDS = 0.15  # a burst of saves (an editor's temp file, rename and backup; a git checkout) is one rebuild
 MAX_BURST_SECONDS = 2.0  # ...unless it never ends: then build what there is
@@ -116,11 +116,13 @@ class Preview:
                 self._build(Progress(False), search_later=False, cancel=cancel)
             except Cancelled:
                 return
-            except BuildError as exc:  # the sources changed under it: their watch builds again
-                show_problems(exc.problems, self.root)
-                print("the search was not updated; the next build updates it", file=sys.stderr, flush=True)
+            except BuildError as exc:  # bad input the first pass did not read (a quick pass reads the edited files only)
+                self.search_pending = False  # not tried again and again: the next edit builds
+                outcome = failed(exc, self.root)
+                self._publish(outcome.ok, outcome.summary, outcome.problems)
                 return
             except Exception as exc:  # a bug
+                self.search_pending = False
                 if self.debug:
                     traceback.print_exc()
                 print(f"the search was not updated: internal error: {type(exc).__name__}: {printable(exc)}", file=sys.stderr, flush=True)
@@ -577,6 +579,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
                 if not url_path.endswith("/"):
                     return None  # SimpleHTTPRequestHandler redirects to the address with '/'
                 path = path / "index.html"
+            elif url_path.endswith("/"):
+                return None  # a file's name with '/' after it (a.html/): not found, as on a static host
             return path if path.suffix == ".html" and path.is_file() else None
         except (OSError, ValueError):  # a name too long for the file system: not a page
             return None
