@@ -137,6 +137,8 @@ def run_check(root: Path, site: Path | None, strict: bool) -> int:
 
     problems = check_archive(root, site)
     show_problems(problems.items, root, limit=None)
+    for note in problems.notes:  # each line made printable: names come from the archive
+        print("note: " + "\n".join(printable(line) for line in note.split("\n")), file=sys.stderr)
     errors, warnings = len(problems.errors), len(problems.warnings)
     print(f"check: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return 1 if errors or (strict and warnings) else 0

@@ -49,7 +49,7 @@ _SCHEMA = {
     "feed_size": (int, _positive, "a positive whole number"),
     "digits": (str, lambda v: v in DIGIT_STYLES, '"arabic" or "latin"'),
     "hijri": (bool, lambda v: True, "true or false"),
-    "link_mentions": (str, lambda v: v in LINK_POLICIES, '"first" (first in the headline and in the body), "paragraph" or "all"'),
+    "link_mentions": (str, lambda v: v in LINK_POLICIES, '"first" (the first in the body), "paragraph" or "all"'),
     "previous_snapshot": (str, lambda v: re.match(r"(https?://\S+|[^:\s]+)$", v) and not FORBIDDEN.search(v),
                           "an http(s) address or a relative path"),
     "sources": (dict, lambda v: all(isinstance(x, str) for x in v.values()), "a table of source = \"name\""),

@@ -72,6 +72,7 @@ class Problems:
     """Errors and warnings gathered while loading an archive."""
 
     items: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what check tells the curator that is no problem (--strict ignores them)
 
     def error(self, path, line, message, hint=""):
         self.items.append(Problem(path, line, message, hint))

@@ -143,13 +143,13 @@ class Session:
         self.cache, self.site_id, self.summary = cache, site_id, summary
         self.show(shown, {})
 
-    def warm(self, root: Path) -> None:
+    def warm(self, root: Path) -> bool:
         """Load and enrich the archive into memory, writing nothing: serve's first build finds the
         site up to date and stops at once, so without this its first edit would load every
         source from the cache on disk rather than from memory. Done once, when serve is idle;
-        bad input is left for the builds to report."""
+        bad input is left for the builds to report. Whether it loaded anything."""
         if self.cache is not None or self.warmed:
-            return
+            return False
         cache = self.next_cache()
         try:
             digests, dirs, epoch = input_digests(root, self.file_digests), template_dirs(root), source_date_epoch()
@@ -157,7 +157,7 @@ class Session:
             problems = Problems()
             archive = enrich(load_archive(root, problems, None, cache, digests), problems, cache, self.matchers)
         except (BuildError, SourcesChanged, OSError):
-            return
+            return False
         self.warmed = cache.new_memory
         header = BuildCache.read_header(self.out)
         if header.get("fingerprint") == fingerprint and cache.site_id == header.get("site") == site_id(self.out):
@@ -165,6 +165,7 @@ class Session:
             site = Site(archive, dirs, templates, _updated(archive, epoch), None, own_templates=dirs != [DEFAULT_TEMPLATES])
             site.positions, site.related_by  # noqa: B018 (made now, while serve is idle, for the first quick pass)
             self.show(Shown(archive, site, dict(cache.pages), digests, kept_rows(root, cache), tuple(_warnings(header))), {})
+        return True
 
     @staticmethod
     def collect_garbage() -> None:
@@ -420,8 +421,19 @@ def check(root: Path) -> Problems:
     except BuildError as exc:
         return Problems(list(exc.problems) + [p for p in problems.items if p.is_warning])
     lint_entities(archive.entities, problems)
+    _note_unnamed_entities(archive, problems)
     asset_files(template_dirs(root), root, problems)  # static files that link outside the archive
     return problems
+
+
+def _note_unnamed_entities(archive: Archive, problems: Problems) -> None:
+    """Entities no article names get no page and no row in the index: a list prepared ahead of
+    the articles is no mistake, so this is a note, not a warning (check --strict passes)."""
+    unnamed = [e for e in archive.entities if not archive.entity_stats[e.id].articles]
+    if unnamed:
+        where = "\n".join(f"  {kind('entities').path}:{e.line}  {e.id}  {e.name}" for e in unnamed)
+        problems.notes.append(f"{len(unnamed)} of {len(archive.entities)} entities are named in no article, "
+                              f"so they have no page and no row in the entity index:\n{where}")
 
 
 def snapshot(root: Path, out: Path, dest: Path, progress: Progress | None = None) -> tuple[BuildResult, list[Path]]:

@@ -133,10 +133,18 @@ class Preview:
         self._publish(True, "search updated", ())
 
     def warm(self) -> None:
-        """Once, when idle after the first build: the archive loaded into memory (Session.warm)."""
+        """Once, when idle after the first build: the archive loaded into memory (Session.warm),
+        and the garbage of doing so collected; then the terminal says `ready`, from when the
+        first edit takes the quick pass."""
+        started = time.perf_counter()
         with self._building:
-            if not self._closed and self.root.is_dir():
-                self.session.warm(self.root)
+            if self._closed or not self.root.is_dir():
+                return
+            if self.session.warm(self.root):  # (else the first build loaded it: it was not up to date)
+                self.session.collect_garbage()
+                self._built_since_collected = False
+        if not self.quiet:
+            print(f"ready in {time.perf_counter() - started:.2f} s: the archive is in memory", flush=True)
 
     def collect_garbage(self) -> None:
         """When idle after builds: what they let go of in cycles (see Session.collect_garbage)."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import string
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -114,3 +116,38 @@ def test_an_articles_quick_copy_is_dataclasses_replace():
         article.with_changes(titel="typo")
     with pytest.raises(dataclasses.FrozenInstanceError):
         changed.title = "x"
+
+
+_WORD = st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهوي", min_size=1, max_size=12)
+_GLUE = st.sampled_from([" "] * 6 + ["، ", ", ", "؛ ", "  "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORD, _GLUE), min_size=1, max_size=120), st.data())
+def test_a_long_sentences_quote_holds_the_mention_and_is_cut_between_words(parts, data):
+    """An entity page quotes the sentence of an article's first mention; one over the limit is
+    cut around the mention, never inside a word (13% of the corpus's quotes began mid-word)."""
+    from arshif.model import Mention
+    from arshif.render.entities import SENTENCE_LIMIT, _around
+    text = "".join(word + glue for word, glue in parts).strip()
+    start, end = data.draw(st.sampled_from([(m.start(), m.end()) for m in re.finditer(r"\w+", text)]))
+    lo, hi = _around(text, 0, len(text), Mention("e", 0, start, end))
+    assert lo <= start and end <= hi and hi - lo <= SENTENCE_LIMIT
+    assert lo == 0 or not text[lo - 1].isalnum()  # begins between words
+    assert hi == len(text) or not text[hi].isalnum()  # ends between words
+    assert len(text) <= SENTENCE_LIMIT or hi - lo >= SENTENCE_LIMIT // 3  # and keeps enough around the mention
+
+
+def test_a_long_sentences_quote_is_marked_where_it_is_cut():
+    from arshif.model import Article, Mention, Paragraph
+    from arshif.render.entities import SENTENCE_LIMIT, mention_sentence
+    before, after = "قال المتحدث " * 30, " في المؤتمر الصحفي الذي عقد اليوم" * 10
+    text = f"جملة أولى. {before}بوتين{after}. جملة أخيرة."
+    start = text.index("بوتين")
+    article = Article(id="a", title="عنوان", paragraphs=(Paragraph(text, 2),), origin=Path("a.txt"))
+    quote = mention_sentence(article, Mention("e", 0, start, start + 5))
+    assert quote.startswith("…قال ") and quote.endswith("…") and "بوتين" in quote and len(quote) <= SENTENCE_LIMIT + 2
+    short = "جملة أولى. قال بوتين كلاما. جملة أخيرة."
+    at = short.index("بوتين")
+    assert mention_sentence(Article(id="b", title="ع", paragraphs=(Paragraph(short, 2),), origin=Path("b.txt")),
+                            Mention("e", 0, at, at + 5)) == "قال بوتين كلاما."

@@ -55,14 +55,15 @@ def _with_mentions(article: Article, found: tuple, matcher: Matcher, policy: str
 
 def _choose_links(found: tuple, policy: str) -> list[Mention]:
     """Mentions from (entity, block, start, end, adjective), those shown as links marked:
-    all of them, the first of each entity in each paragraph, or ("first") the first in
-    the headline and the first in the body. Adjectives are never links."""
+    all of them, the first of each entity in each paragraph, or ("first") the first in the
+    body. The headline is never linked (a row of underlined names, where a reader wants the
+    link in the text, as Arabic Wikipedia does); adjectives are never links."""
     seen: set = set()
     chosen = []
     for entity, block, start, end, adjective in found:
         link = False
-        if not adjective:
-            key = (entity, block if policy == "paragraph" else block == HEADLINE)
+        if not adjective and block != HEADLINE:
+            key = (entity, block if policy == "paragraph" else None)
             link = policy == "all" or key not in seen
             seen.add(key)
         chosen.append(Mention(entity, block, start, end, link, adjective))

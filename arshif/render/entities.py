@@ -4,6 +4,7 @@ that names it), the entities named beside it, and a timeline of its mentions."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 
 from .. import model
@@ -16,15 +17,18 @@ from .site import PageJob, Pager, Site
 
 
 def pages(site: Site) -> Iterator[PageJob]:
-    if not site.entities:
+    """The index and a page for each entity some article names: one no article names would be
+    a dead end (a page of nothing, a row of "0 articles"), so it has neither (check lists them)."""
+    named = site.named_entities
+    if not named:
         return
     stats = site.archive.entity_stats
     groups = [(kind, site.text(f"entity_types.{kind}"),
-               sorted((e for e in site.entities.values() if e.type == kind), key=lambda e: (-len(stats[e.id].articles), e.name)))
+               sorted((e for e in named if e.type == kind), key=lambda e: (-len(stats[e.id].articles), e.name)))
               for kind in ENTITY_TYPES]
     yield site.job("entity_index.html", model.ENTITY_INDEX_PATH, title=site.text("entities.title"),
                    description=site.text("entities.description"), groups=[g for g in groups if g[2]], stats=stats)
-    for entity in site.entities.values():
+    for entity in named:
         yield from entity_pages(site, entity, stats[entity.id])
 
 
@@ -91,19 +95,37 @@ def _period(site: Site, years: int) -> str:
     return site.text("entities.every_years", years=counted(years, YEARS, site.settings.digits))
 
 
-SENTENCE_LIMIT = 300
+SENTENCE_LIMIT = 300  # characters: a longer sentence is cut around the mention
+CLAUSE_END = re.compile(r"[،؛:,;]\s")  # where a long sentence is best cut: after a comma or semicolon
+SPACE = re.compile(r"\s")
 
 
 def mention_sentence(article: Article, mention: Mention) -> str:
-    """The sentence that holds a mention, cut to a readable length."""
+    """The sentence that holds a mention. A sentence over SENTENCE_LIMIT is cut around the
+    mention, at a clause's end where there is one near, else between words, never inside one;
+    "…" marks each cut."""
     text = article.title if mention.block == HEADLINE else article.paragraphs[mention.block].text
     starts = [m.end() for m in SENTENCE_END.finditer(text, 0, mention.start)]
     begin = starts[-1] if starts else 0
     after = SENTENCE_END.search(text, mention.end)
     end = after.start() + 1 if after else len(text)
-    sentence = text[begin:end].strip()
-    if len(sentence) > SENTENCE_LIMIT:
-        middle = mention.start - begin
-        lo = max(0, middle - SENTENCE_LIMIT // 2)
-        sentence = ("…" if lo else "") + sentence[lo : lo + SENTENCE_LIMIT].strip() + "…"
-    return sentence
+    cut_begin, cut_end = _around(text, begin, end, mention) if end - begin > SENTENCE_LIMIT else (begin, end)
+    return ("…" if cut_begin > begin else "") + text[cut_begin:cut_end].strip() + ("…" if cut_end < end else "")
+
+
+def _around(text: str, begin: int, end: int, mention: Mention) -> tuple[int, int]:
+    """A span of at most about SENTENCE_LIMIT characters of text[begin:end] that holds the
+    mention, its ends moved inward to a clause's end or a space (never beyond the mention)."""
+    room = max(0, SENTENCE_LIMIT - (mention.end - mention.start))
+    lo = max(begin, mention.start - room // 2)
+    hi = min(end, lo + (mention.end - mention.start) + room)
+    lo = max(begin, min(lo, hi - SENTENCE_LIMIT))  # near the sentence's end: the room goes before the mention
+    if lo > begin:
+        clause = CLAUSE_END.search(text, lo, mention.start)
+        space = SPACE.search(text, lo, mention.start)
+        lo = clause.end() if clause and clause.end() <= mention.start else (space.end() if space else mention.start)
+    if hi < end:
+        clauses = [m.start() for m in CLAUSE_END.finditer(text, mention.end, hi)]
+        spaces = [m.start() for m in SPACE.finditer(text, mention.end, hi)]
+        hi = clauses[-1] if clauses else (spaces[-1] if spaces else mention.end)
+    return lo, hi

@@ -54,6 +54,8 @@ class Site:
         self.views = [self._view(a) for a in archive.articles]
         self.view_of = {v.article.id: v for v in self.views}
         self.entities = {e.id: e for e in archive.entities}
+        stats = archive.entity_stats
+        self.named_entities = [e for e in archive.entities if e.id in stats and stats[e.id].articles]  # the ones with pages
         self.tags = {t.id: t for t in archive.tags}
         self.tag_views = group(self.views, lambda v: v.article.tag_ids)
         self.sources = _sources(archive.articles, self.settings)
@@ -99,7 +101,7 @@ class Site:
 
     def _nav(self) -> list[tuple[str, str]]:
         items = [(self.text("nav.home"), model.home_path(1)), (self.text("nav.archive"), model.ARCHIVE_INDEX_PATH)]
-        if self.archive.entities:
+        if self.named_entities:
             items.append((self.text("nav.entities"), model.ENTITY_INDEX_PATH))
         if self.tag_views:
             items.append((self.text("nav.tags"), model.TAG_INDEX_PATH))

@@ -1,0 +1,90 @@
+"""What a reader meets (issue 14), checked in the built pages and in a Chromium tab: headlines
+without links, no dead-end entity pages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import write_archive
+from test_browser import browser  # noqa: F401  (the Chromium fixture)
+from test_entities import ENTITIES_TOML
+
+from arshif.pipeline import REPO_ROOT, build
+
+UNNAMED = '\n[[entity]]\nid = "nobody"\nname = "شخص لا يذكره أحد"\ntype = "person"\naliases = ["لا أحد يذكره"]\n'
+
+
+@pytest.fixture
+def tab(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def entity_site(tmp_path):
+    root = write_archive(
+        tmp_path / "archive",
+        seeds={"a.txt": "بوتين يزور روسيا\nقال بوتين للكرملين إن روسيا قوية.\nوكرر بوتين قوله.\n",
+               "b.txt": "خبر عن الكرملين\nأعلن الكرملين أن الحكومة اجتمعت.\n"},
+        metadata="file,source,date,url,author\na.txt,x,2015-08-02,,\nb.txt,x,2015-07-01,,\n")
+    (root / "content" / "entities.toml").write_text(ENTITIES_TOML + UNNAMED, encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out)
+    return root, out
+
+
+@pytest.mark.browser
+def test_a_headline_holds_no_link_and_the_body_links_the_first_mention(entity_site, tab):
+    _, out = entity_site
+    tab.goto((out / "articles" / "a.html").as_uri())
+    assert tab.locator("h1").inner_text() == "بوتين يزور روسيا"
+    assert tab.locator("h1 a").count() == 0
+    body_links = tab.eval_on_selector_all(".article-body a.entity", "links => links.map(a => [a.textContent, a.getAttribute('href')])")
+    assert ["بوتين", "../entities/putin.html"] in body_links  # the first mention in the body, where the reader is
+
+
+@pytest.mark.browser
+def test_no_headline_of_this_repos_archive_is_linked(repo_site, tab):
+    for page in sorted((repo_site / "articles").glob("*.html")):
+        tab.goto(page.as_uri())
+        assert tab.locator("h1 a").count() == 0, page.name
+        assert tab.locator(".article-body a.entity").count() > 0, page.name
+
+
+def test_an_entity_no_article_names_has_no_page_no_row_and_check_lists_it(entity_site):
+    root, out = entity_site
+    assert (out / "entities" / "putin.html").is_file()
+    assert not (out / "entities" / "nobody.html").exists()
+    index = (out / "entities" / "index.html").read_text(encoding="utf-8")
+    assert "شخص لا يذكره أحد" not in index and "nobody" not in index
+    assert "٠ مقال" not in index and "0 مقال" not in index
+    checked = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "check", str(root), "--sources-only", "--strict"],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr  # a note, not a warning: an entity listed before its articles is no mistake
+    assert "note: 1 of 4 entities are named in no article" in checked.stderr
+    assert "content/entities.toml:" in checked.stderr and "nobody" in checked.stderr
+
+
+def test_with_no_entity_named_there_is_no_entity_index_or_nav_link(tmp_path):
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": "خبر\nلا أسماء هنا.\n"})
+    (root / "content").mkdir(exist_ok=True)
+    (root / "content" / "entities.toml").write_text(UNNAMED, encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out)
+    assert not (out / "entities").exists()
+    assert "entities/index.html" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_the_entity_index_of_this_repos_archive_lists_only_named_entities(repo_site, tab):
+    named = {e for e, found in json.loads((repo_site / "manifest.json").read_text(encoding="utf-8"))["entities"].items() if found["count"]}
+    assert 0 < len(named) < 125  # most of the list names nothing in this repo's three articles
+    assert {p.stem for p in (repo_site / "entities").glob("*.html")} - {"index"} == named
+    tab.goto((repo_site / "entities" / "index.html").as_uri())
+    rows = tab.eval_on_selector_all("main li a[href]", "links => links.map(a => a.getAttribute('href'))")
+    assert {href.removeprefix("../entities/").removesuffix(".html") for href in rows} == named
