@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem, Problems
+from .model import NOT_FOUND_PATH
 from .pipeline import REPO_ROOT
 from .pipeline import check as check_sources
 
@@ -60,8 +61,8 @@ def check_links(site: Path) -> list[Problem]:
             parts = urlsplit(link)
             if parts.scheme or link.startswith(("#", "//", "mailto:")) or not parts.path:
                 continue
-            target = (page.parent / unquote(parts.path)).resolve()
-            if link.startswith("/"):
+            target = (page.parent / unquote(parts.path)).resolve() if not link.startswith("/") else site.resolve() / unquote(parts.path).lstrip("/")
+            if link.startswith("/") and page != site / NOT_FOUND_PATH:  # 404.html is served at any depth: see render.single
                 found.append(Problem(page, line, f"the link {link} starts at the server's root", "links must be relative, for file:// and sub-paths"))
             elif root not in target.parents or not target.is_file():
                 found.append(Problem(page, line, f"broken link: {link}", "fix the template or the source that makes it"))

@@ -49,6 +49,9 @@ def internal_targets(page: Path, site: Path) -> list[tuple[str, Path]]:
         parts = urlsplit(link)
         if parts.scheme or link.startswith(("#", "//")) or not parts.path:
             continue
+        if page == site / "404.html" and link.startswith("/"):  # served at any depth: its links start at the root
+            result.append((link, site.resolve() / unquote(parts.path).lstrip("/")))
+            continue
         assert not link.startswith("/"), f"{page}: root-relative link {link} breaks on file:// and sub-paths"
         result.append((link, (page.parent / unquote(parts.path)).resolve()))
     return result

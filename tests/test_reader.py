@@ -3,9 +3,15 @@ without links, no dead-end entity pages."""
 
 from __future__ import annotations
 
+import functools
+import http.server
+import io
 import json
+import os
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 from conftest import write_archive
@@ -88,3 +94,53 @@ def test_the_entity_index_of_this_repos_archive_lists_only_named_entities(repo_s
     tab.goto((repo_site / "entities" / "index.html").as_uri())
     rows = tab.eval_on_selector_all("main li a[href]", "links => links.map(a => a.getAttribute('href'))")
     assert {href.removeprefix("../entities/").removesuffix(".html") for href in rows} == named
+
+
+class _Host(http.server.SimpleHTTPRequestHandler):
+    """A static host as GitHub Pages, Netlify or nginx are set up: a missing file is answered
+    with the site's 404.html, at the address that was asked for."""
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) or os.path.isfile(path):
+            return super().send_head()
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("with_base_url", [False, True])
+def test_the_404_page_is_styled_and_links_home_at_any_depth(tmp_path, tab, with_base_url):
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": "خبر أول\nنص الخبر.\n"},
+                         metadata="file,source,date,url,author\na.txt,x,2015-08-02,,\n")
+    out = tmp_path / "site"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Host, directory=str(out)))
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    if with_base_url:
+        (root / "archive.toml").write_text(f'base_url = "{base}"\n', encoding="utf-8")
+    build(root, out)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    refused = []
+    tab.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    try:
+        for missing in ("gone.html", "articles/gone.html", "archive/2015/08/old/gone.html"):  # depth 0, 1 and 3
+            answer = tab.goto(base + missing)
+            assert answer.status == 404
+            assert tab.locator("h1").inner_text() == "الصفحة غير موجودة"
+            # styled: the site's stylesheet sets the reading font and the header's layout
+            assert "Noto Naskh Arabic" in tab.evaluate("getComputedStyle(document.body).fontFamily"), missing
+            assert tab.evaluate("getComputedStyle(document.querySelector('.site-header .wrap')).display") == "flex", missing
+            tab.locator("main a").first.click()
+            tab.wait_for_load_state()
+            assert tab.url in (base, base + "index.html") and tab.locator("ol.items li").count() == 1, missing
+        assert refused == []
+    finally:
+        server.shutdown()
+        server.server_close()

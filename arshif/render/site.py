@@ -47,6 +47,7 @@ class Site:
         self.settings = archive.settings
         self.updated = updated
         self.snapshot = snapshot  # {date, articles, input_hash} when building a snapshot: shown in every footer
+        self.template_dirs = template_dirs
         self.strings = Strings.load(template_dirs, archive.root)
         self.env = make_environment(template_dirs, archive.root, sandboxed=own_templates)  # an archive's templates may be anyone's
         self.env.globals.update(site=self.settings, digits=self.digits, count_articles=self.count, count_times=self.times,
@@ -77,8 +78,9 @@ class Site:
         """An interface string of the theme's strings.toml, with the site's title at hand."""
         return self.strings.text(key, site=self.settings.title, **values)
 
-    def render(self, template: str, path: str, **context) -> str:
-        return render(self.env, template, path=path, url=lambda to: relative_url(path, to), nav=self.nav, **context)
+    def render(self, template: str, path: str, url: Callable[[str], str] | None = None, **context) -> str:
+        """The page at `path`; its links relative to it, unless `url` says how to write them."""
+        return render(self.env, template, path=path, url=url or (lambda to: relative_url(path, to)), nav=self.nav, **context)
 
     def job(self, template: str, path: str, key: bytes | None = None, **context) -> PageJob:
         """A page to write: its path, its key, and how to render it when it must be."""
