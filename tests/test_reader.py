@@ -8,6 +8,7 @@ import http.server
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -144,3 +145,13 @@ def test_the_404_page_is_styled_and_links_home_at_any_depth(tmp_path, tab, with_
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_readmes_build_summary_is_this_repos_archive_as_built(tmp_path):
+    """One count of pages: the README's example line is what building this repo's archive says."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    articles, pages = map(int, re.search(r"this repo's archive: `built (\d+) articles, (\d+) pages in", readme).groups())
+    result = build(REPO_ROOT, tmp_path / "site", use_cache=False)
+    written = [p for p in (tmp_path / "site").rglob("*") if p.is_file() and p.suffix in (".html", ".xml")
+               and "assets" not in p.parts and "search" not in p.parts]
+    assert (articles, pages) == (result.articles, result.pages) == (result.articles, len(written))
