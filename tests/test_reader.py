@@ -155,3 +155,29 @@ def test_the_readmes_build_summary_is_this_repos_archive_as_built(tmp_path):
     written = [p for p in (tmp_path / "site").rglob("*") if p.is_file() and p.suffix in (".html", ".xml")
                and "assets" not in p.parts and "search" not in p.parts]
     assert (articles, pages) == (result.articles, result.pages) == (result.articles, len(written))
+
+
+@pytest.mark.browser
+def test_an_article_prints_without_the_sites_furniture_on_a4_and_letter(tmp_path, tab):
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": "بوتين يزور روسيا\nقال بوتين للكرملين إن روسيا قوية.\n"},
+                         metadata="file,source,date,url,author\na.txt,okaz,2015-08-02,https://example.com/original-article,كاتب\n",
+                         toml='base_url = "https://archive.example.org/news/"\n')
+    (root / "content" / "entities.toml").write_text(ENTITIES_TOML, encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out)
+    tab.goto((out / "articles" / "a.html").as_uri())
+    shown = "selector => [...document.querySelectorAll(selector)].filter(e => getComputedStyle(e).display !== 'none').length"
+    assert tab.evaluate(shown, ".site-nav") == 1 and tab.evaluate(shown, ".print-address") == 0  # on screen
+    tab.emulate_media(media="print")
+    for furniture in (".site-search", ".site-nav", ".skip-link", ".prev-next", ".site-footer .wrap > p:not(.print-address)"):
+        assert tab.evaluate(shown, furniture) == 0, furniture
+    for kept in ("h1", ".article-body p", "time", "a.source", ".print-address"):
+        assert tab.evaluate(shown, kept) >= 1, kept
+    assert tab.locator(".print-address").inner_text() == "https://archive.example.org/news/articles/a.html"
+    after = tab.evaluate("getComputedStyle(document.querySelector('a.original'), '::after').content")
+    assert "https://example.com/original-article" in after  # the original's address written out
+    assert tab.evaluate("getComputedStyle(document.querySelector('.article-body a.entity')).textDecorationLine") == "none"
+    for paper, width in (("A4", b"595"), ("Letter", b"612")):
+        pdf = tab.pdf(format=paper, print_background=False)
+        assert pdf.startswith(b"%PDF") and re.search(rb"/MediaBox\s*\[\s*0 0 " + width, pdf), paper
+        assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1, paper  # a short article: one sheet

@@ -80,7 +80,9 @@ class Site:
 
     def render(self, template: str, path: str, url: Callable[[str], str] | None = None, **context) -> str:
         """The page at `path`; its links relative to it, unless `url` says how to write them."""
-        return render(self.env, template, path=path, url=url or (lambda to: relative_url(path, to)), nav=self.nav, **context)
+        address = model.absolute_url(self.settings.base_url, path) if self.settings.base_url else path  # printed at its end
+        return render(self.env, template, path=path, url=url or (lambda to: relative_url(path, to)), nav=self.nav, address=address,
+                      **context)
 
     def job(self, template: str, path: str, key: bytes | None = None, **context) -> PageJob:
         """A page to write: its path, its key, and how to render it when it must be."""
