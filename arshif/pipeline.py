@@ -422,8 +422,20 @@ def check(root: Path) -> Problems:
         return Problems(list(exc.problems) + [p for p in problems.items if p.is_warning])
     lint_entities(archive.entities, problems)
     _note_unnamed_entities(archive, problems)
+    _warn_of_unnamed_sources(archive, problems)
     asset_files(template_dirs(root), root, problems)  # static files that link outside the archive
     return problems
+
+
+def _warn_of_unnamed_sources(archive: Archive, problems: Problems) -> None:
+    """A source archive.toml gives no name is shown to readers by its id ("aljazirah", in Latin
+    letters in the Arabic date line)."""
+    used = dict.fromkeys(a.source for a in archive.articles if a.source)
+    for source in used:
+        if source not in archive.settings.sources:
+            problems.warn(archive.root / kind("settings").path, None,
+                          f"the source '{source}' has no name: its articles show it as '{source}'",
+                          f"name it under [sources] in {kind('settings').path}: {source} = \"the name readers know\"")
 
 
 def _note_unnamed_entities(archive: Archive, problems: Problems) -> None:

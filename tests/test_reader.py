@@ -181,3 +181,21 @@ def test_an_article_prints_without_the_sites_furniture_on_a4_and_letter(tmp_path
         pdf = tab.pdf(format=paper, print_background=False)
         assert pdf.startswith(b"%PDF") and re.search(rb"/MediaBox\s*\[\s*0 0 " + width, pdf), paper
         assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1, paper  # a short article: one sheet
+
+
+def test_check_warns_of_a_source_with_no_name_and_the_source_index_shows_names_counts_and_dates(tmp_path):
+    rows = "file,source,date,url,author\na.txt,okaz,2015-08-02,,\nb.txt,okaz,2015-07-20,,\nc.txt,aljazirah,2015-08-05,,\n"
+    seeds = {name: f"خبر {name}\nنص.\n" for name in ("a.txt", "b.txt", "c.txt")}
+    root = write_archive(tmp_path / "archive", seeds=seeds, metadata=rows, toml='[sources]\nokaz = "صحيفة عكاظ"\n')
+    checked = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "check", str(root), "--sources-only"],
+                             capture_output=True, text=True)
+    assert "warning: archive.toml: the source 'aljazirah' has no name" in checked.stderr, checked.stderr
+    assert "'okaz'" not in checked.stderr
+    out = tmp_path / "out"
+    build(root, out)
+    html = (out / "sources" / "index.html").read_text(encoding="utf-8")
+    items = [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in re.findall(r"<li>(.*?)</li>", html, re.S)]
+    rows = [item for item in items if "عكاظ" in item or "aljazirah" in item]
+    assert rows[0].startswith("صحيفة عكاظ") and "مقالان" in rows[0]
+    assert "٢٠ يوليو ٢٠١٥ – ٢ أغسطس ٢٠١٥" in rows[0]  # the first and the last day of its articles
+    assert "٥ أغسطس ٢٠١٥" in rows[1] and "–" not in rows[1]  # one day: no range

@@ -36,7 +36,8 @@ def source_pages(site: Site) -> Iterator[PageJob]:
         return
     listed = sorted(site.source_views, key=lambda s: (-len(site.source_views[s]), site.sources[s].name))
     yield site.job("source_index.html", model.SOURCE_INDEX_PATH, title=site.text("sources.title"),
-                   description=site.text("sources.description"), sources=[site.sources[s] for s in listed], counts=site.source_views)
+                   description=site.text("sources.description"), sources=[site.sources[s] for s in listed], counts=site.source_views,
+                   spans={key: _dates_spanned(views) for key, views in site.source_views.items()})
     for key in listed:
         yield from source_list_pages(site, key)
 
@@ -48,3 +49,9 @@ def source_list_pages(site: Site, key: str, only: int | None = None) -> Iterator
         views, functools.partial(model.source_path, source.slug), "source.html", site.text("sources.source_title", name=source.name),
         site.text("sources.source_description", count=site.count(len(views)), name=source.name),
         only=only, source_name=source.name, total=len(views))
+
+
+def _dates_spanned(views) -> tuple[str, str] | None:
+    """The first and last days of a list's articles (newest first), as readers write them."""
+    dated = [view for view in views if view.article.date]
+    return (dated[-1].date_text, dated[0].date_text) if dated else None
