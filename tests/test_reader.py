@@ -199,3 +199,30 @@ def test_check_warns_of_a_source_with_no_name_and_the_source_index_shows_names_c
     assert rows[0].startswith("صحيفة عكاظ") and "مقالان" in rows[0]
     assert "٢٠ يوليو ٢٠١٥ – ٢ أغسطس ٢٠١٥" in rows[0]  # the first and the last day of its articles
     assert "٥ أغسطس ٢٠١٥" in rows[1] and "–" not in rows[1]  # one day: no range
+
+
+@pytest.mark.browser
+def test_typography_one_search_box_justified_only_when_wide_and_latin_sized_to_the_arabic(repo_site, browser):  # noqa: F811
+    article = (repo_site / "articles" / "002_85baf0633fb13047.html").as_uri()
+    for width, aligned in ((390, "start"), (1280, "justify")):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        tab = context.new_page()
+        tab.goto(article)
+        assert tab.evaluate("getComputedStyle(document.querySelector('.article-body p')).textAlign") == aligned, width
+        tab.goto((repo_site / "search.html").as_uri())
+        boxes = "[...document.querySelectorAll('input[type=search]')].filter(e => e.offsetParent !== null).length"
+        assert tab.evaluate(boxes) == 1, width
+        context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(article)
+    ratio = tab.evaluate("""async () => {
+        const plain = new FontFace('Unadjusted', 'url(../assets/fonts/noto-naskh-arabic-latin-400-normal.woff2)');
+        document.fonts.add(await plain.load());
+        await document.fonts.load('20px "Noto Naskh Arabic"', 'Tu95MS2015');
+        const width = family => { const s = document.createElement('span'); s.style.font = `20px ${family}`;
+            s.textContent = 'Tu95MS2015'; document.body.append(s); const w = s.getBoundingClientRect().width; s.remove(); return w; };
+        return width('"Noto Naskh Arabic"') / width('Unadjusted');
+    }""")
+    context.close()
+    assert 0.86 < ratio < 0.90  # Latin letters and digits drawn at 88%, to sit with the Arabic
