@@ -81,6 +81,7 @@ class CountedNoun(NamedTuple):
 ARTICLES = CountedNoun("مقال واحد", "مقالان", "مقالات", "مقالًا", "مقال")
 TIMES = CountedNoun("مرة واحدة", "مرتين", "مرات", "مرة", "مرة")  # ذُكر مرتين: the accusative dual
 YEARS = CountedNoun("سنة", "سنتين", "سنوات", "سنة", "سنة")  # في كل سنتين: the genitive dual
+MINUTES = CountedNoun("دقيقة واحدة", "دقيقتان", "دقائق", "دقيقة", "دقيقة")  # مدة القراءة: دقيقتان
 
 
 def counted(n: int, noun: CountedNoun, style: str) -> str:

@@ -226,3 +226,39 @@ def test_typography_one_search_box_justified_only_when_wide_and_latin_sized_to_t
     }""")
     context.close()
     assert 0.86 < ratio < 0.90  # Latin letters and digits drawn at 88%, to sit with the Arabic
+
+
+def test_an_article_shows_its_reading_time_its_place_in_its_month_and_how_to_cite_it(tmp_path):
+    from arshif.render.articles import WORDS_A_MINUTE
+    long_text = " ".join(["كلمة"] * (WORDS_A_MINUTE * 4)) + "\n"
+    seeds = {"a.txt": "أول خبر\nنص قصير.\n", "b.txt": "ثاني خبر\n" + long_text, "c.txt": "ثالث خبر\nنص.\n", "d.txt": "خبر سابق\nنص.\n"}
+    rows = "file,source,date,url,author\na.txt,okaz,2015-08-02,,\nb.txt,okaz,2015-08-10,,\nc.txt,okaz,2015-08-20,,\nd.txt,okaz,2015-07-30,,\n"
+    root = write_archive(tmp_path / "archive", seeds=seeds, metadata=rows,
+                         toml='title = "أرشيف الاختبار"\nbase_url = "https://example.org/a/"\nlist_page_size = 2\n[sources]\nokaz = "صحيفة عكاظ"\n')
+    out = tmp_path / "out"
+    build(root, out)
+
+    def text_of(name: str, css_class: str) -> str:
+        html = (out / "articles" / name).read_text(encoding="utf-8")
+        return " ".join(re.sub(r"<[^>]+>", "", re.search(rf'class="{css_class}">(.*?)</p>', html, re.S).group(1)).split())
+    assert text_of("a.html", "meta reading") == "المقال ١ من ٣ في أغسطس ٢٠١٥ · مدة القراءة: دقيقة واحدة"  # oldest first
+    assert text_of("b.html", "meta reading") == "المقال ٢ من ٣ في أغسطس ٢٠١٥ · مدة القراءة: ٤ دقائق"
+    assert text_of("d.html", "meta reading").startswith("المقال ١ من ١ في يوليو ٢٠١٥")
+    # the month's link goes to the page of the month's list that shows the article (2 a page, newest first)
+    assert 'href="../archive/2015/08/page-2.html">أغسطس ٢٠١٥</a>' in (out / "articles" / "a.html").read_text(encoding="utf-8")
+    assert 'href="articles/a.html"' in (out / "archive" / "2015" / "08" / "page-2.html").read_text(encoding="utf-8").replace("../../../", "")
+    citation = text_of("b.html", "citation-text")
+    assert citation == "«ثاني خبر»، صحيفة عكاظ، ١٠ أغسطس ٢٠١٥ (الموافق ٢٥ شوال ١٤٣٦ هـ)، أرشيف الاختبار: https://example.org/a/articles/b.html."
+
+
+@pytest.mark.browser
+def test_the_home_page_leads_to_the_latest_months_most_named_entities_and_tags(repo_site, tab):
+    tab.goto((repo_site / "index.html").as_uri())
+    section = tab.locator("section.latest-month")
+    assert "الأكثر ذكرًا في" in section.locator("h2").inner_text()
+    links = section.locator("li a")
+    assert links.count() >= 2
+    first = links.first.inner_text()
+    links.first.click()
+    tab.wait_for_load_state()
+    assert tab.locator("h1").inner_text() == first  # an entity's page, by the name shown

@@ -6,9 +6,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
+from .. import model
 from ..cache import page_key
+from ..dates import month_text
 from ..model import HEADLINE, Article, entity_path
-from ..text import shorten
+from ..text import MINUTES, counted, shorten
 from .site import ArticleView, PageJob, Site
 
 DESCRIPTION_LENGTH = 160
@@ -43,7 +45,35 @@ def _render(site: Site, view: ArticleView, newer: ArticleView | None, older: Art
         paragraphs=[segments(p.text, [m for m in linked if m.block == i]) for i, p in enumerate(article.paragraphs)],
         named=_named_entities(site, article), related=[site.view_of[r] for r in article.related],
         tags=[site.tags[t] for t in article.tag_ids], source=site.sources.get(article.source),
+        reading=counted(reading_minutes(article), MINUTES, site.settings.digits), month=_month_place(site, view),
+        citation=_citation(site, view),
     )
+
+
+WORDS_A_MINUTE = 180  # an adult's silent reading of Arabic news prose, a little slower than English
+
+
+def reading_minutes(article: Article) -> int:
+    words = len(article.title.split()) + sum(len(p.text.split()) for p in article.paragraphs)
+    return max(1, round(words / WORDS_A_MINUTE))
+
+
+def _month_place(site: Site, view: ArticleView) -> dict | None:
+    """"The 3rd of 41 in August 2015": its number in its month, oldest first, and the month's page it is on."""
+    place = site.month_places.get(view.article.id)
+    if place is None:
+        return None
+    day = view.article.date
+    return {"number": site.digits(place[0]), "total": site.digits(place[1]), "name": month_text(day.year, day.month, site.settings.digits),
+            "path": model.month_path(day.year, day.month, 1 + (place[1] - place[0]) // site.settings.list_page_size)}
+
+
+def _citation(site: Site, view: ArticleView) -> str:
+    """How to cite the article, written out: headline, source, date in both calendars, the archive's address."""
+    address = model.absolute_url(site.settings.base_url, view.path) if site.settings.base_url else view.path
+    dates = view.date_text + (f" (الموافق {view.hijri_text})" if view.hijri_text else "")
+    parts = [f"«{view.article.title}»", view.source_name, dates, f"{site.settings.title}: {address}"]
+    return "، ".join(part for part in parts if part) + "."
 
 
 def _named_entities(site: Site, article: Article) -> list[tuple]:
@@ -63,6 +93,7 @@ def _key(site: Site, view: ArticleView, newer: ArticleView | None, older: Articl
         newer.list_key if newer else None, older.list_key if older else None,
         tuple(map(tuple, a.mentions)),  # marshal takes plain tuples only
         tuple(site.view_of[r].list_key for r in a.related),
+        site.month_places.get(a.id),  # "the 3rd of 41 in its month"
     )
 
 

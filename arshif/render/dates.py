@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 
@@ -11,10 +12,30 @@ from ..dates import month_text
 from ..model import relative_url
 from .site import ArticleView, PageJob, Site
 
+TOP_SHOWN = 8  # entities and tags of the latest month on the home page
+
 
 def home_pages(site: Site, only: int | None = None) -> Iterator[PageJob]:
     yield from site.paginated(site.views, model.home_path, "home.html", site.settings.title, site.settings.description,
-                              size=site.settings.home_page_size, only=only)
+                              size=site.settings.home_page_size, only=only, latest=latest_month(site))
+
+
+def latest_month(site: Site) -> tuple | None:
+    """The newest month's name and page, and the entities and tags most of its articles name
+    (name, page, article count): somewhere to go besides the newest list. Plain tuples: they
+    are in the home pages' keys."""
+    if not site.views or not site.views[0].article.date:  # dated articles come first, newest first
+        return None
+    year, month = site.views[0].article.date.year, site.views[0].article.date.month
+    views = list(itertools.takewhile(lambda v: v.article.date and (v.article.date.year, v.article.date.month) == (year, month), site.views))
+    entities = Counter(e for v in views for e in dict.fromkeys(m.entity for m in v.article.mentions))
+    tags = Counter(t for v in views for t in v.article.tag_ids)
+
+    def top(counts: Counter, name_of, path_of) -> tuple:
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], name_of(kv[0])))[:TOP_SHOWN]
+        return tuple((name_of(key), path_of(key), site.count(n)) for key, n in ranked)
+    return (month_text(year, month, site.settings.digits), model.month_path(year, month),
+            top(entities, lambda e: site.entities[e].name, model.entity_path), top(tags, lambda t: site.tags[t].name, model.tag_path))
 
 
 def pages(site: Site) -> Iterator[PageJob]:

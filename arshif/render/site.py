@@ -134,6 +134,21 @@ class Site:
         return {view.article.id: index for index, view in enumerate(self.views)}
 
     @functools.cached_property
+    def month_places(self) -> dict[str, tuple[int, int]]:
+        """article id -> (its number in its month, oldest first; the month's article count)."""
+        places: dict[str, tuple[int, int]] = {}
+        if not self.views:
+            return places
+        start = 0
+        for index in range(len(self.views) + 1):
+            if index == len(self.views) or _month(self.views[index]) != _month(self.views[start]):
+                if _month(self.views[start]) is not None:
+                    run = self.views[start:index]
+                    places.update((view.article.id, (len(run) - offset, len(run))) for offset, view in enumerate(run))
+                start = index
+        return places
+
+    @functools.cached_property
     def related_by(self) -> dict[str, list[int]]:
         """article id -> the places of the articles that list it as related."""
         found: dict[str, list[int]] = {}
@@ -144,6 +159,11 @@ class Site:
 
     def page_title(self, title: str, number: int) -> str:
         return title if number == 1 else self.text("page.numbered", title=title, number=self.digits(number))
+
+
+def _month(view: ArticleView) -> tuple[int, int] | None:
+    day = view.article.date
+    return (day.year, day.month) if day else None
 
 
 @dataclass(frozen=True)
