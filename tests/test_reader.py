@@ -262,3 +262,42 @@ def test_the_home_page_leads_to_the_latest_months_most_named_entities_and_tags(r
     links.first.click()
     tab.wait_for_load_state()
     assert tab.locator("h1").inner_text() == first  # an entity's page, by the name shown
+
+
+@pytest.fixture(scope="module")
+def hostile_layout_site(tmp_path_factory):
+    """What lays out badly: a 300-letter headline with no space, a paragraph of 50,000
+    characters, headlines all Latin or all digits, an entity 5,000 articles name."""
+    root = tmp_path_factory.mktemp("layout") / "archive"
+    words = ("قال", "المتحدث", "باسم", "الكرملين", "إن", "روسيا", "ستواصل", "العمل")
+    seeds = {
+        "long-headline.txt": "ك" * 300 + "\nقال بوتين كلاما.\n",
+        "long-paragraph.txt": "فقرة طويلة جدا\n" + " ".join(words[i % len(words)] for i in range(7000))[:50_000] + "\n",
+        "latin.txt": "Supercalifragilisticexpialidocious-Tu-95MS-Breaking-News-From-Moscow https://example.com/" + "x" * 120 + "\nنص.\n",
+        "digits.txt": "2015" * 40 + "\nنص.\n",
+    }
+    seeds.update({f"many-{n:04d}.txt": f"خبر رقم {n}\nقال بوتين كلاما في الخبر {n}.\n" for n in range(5000)})
+    rows = "".join(f"{name},okaz,2015-08-{1 + n % 28:02d},https://example.com/{'y' * 150},\n" for n, name in enumerate(sorted(seeds)))
+    write_archive(root, seeds=seeds, metadata="file,source,date,url,author\n" + rows, toml='[sources]\nokaz = "صحيفة عكاظ"\n')
+    (root / "content" / "entities.toml").write_text(ENTITIES_TOML, encoding="utf-8")
+    out = root.parent / "site"
+    result = build(root, out)
+    assert result.articles == 5004
+    return out
+
+
+@pytest.mark.browser
+def test_nothing_scrolls_sideways_on_a_phone(hostile_layout_site, browser):  # noqa: F811
+    out = hostile_layout_site
+    pages = ["index.html", "articles/long-headline.html", "articles/long-paragraph.html", "articles/latin.html",
+             "articles/digits.html", "entities/putin.html", "entities/index.html", "archive/2015/08/index.html",
+             "archive/index.html", "sources/index.html", "sources/okaz.html", "search.html", "404.html"]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    try:
+        for page in pages:
+            tab.goto((out / page).as_uri())
+            sideways = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert sideways <= 0, f"{page} scrolls {sideways} px sideways at 390 px"
+    finally:
+        context.close()
