@@ -301,3 +301,18 @@ def test_nothing_scrolls_sideways_on_a_phone(hostile_layout_site, browser):  # n
             assert sideways <= 0, f"{page} scrolls {sideways} px sideways at 390 px"
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_the_readmes_screenshots_are_made_by_the_script_from_a_real_build(tmp_path):
+    """The script the README names makes both images, at the sizes it says, from this repo's archive."""
+    import struct
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    made = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "screenshots.py"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    for name, width in (("article-phone.png", 390), ("article-desktop.png", 1280)):
+        assert f"docs/{name}" in readme and (REPO_ROOT / "docs" / name).is_file()
+        data = (tmp_path / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">I", data[16:20])[0] == width
