@@ -49,6 +49,7 @@ class Entity:
     description: str = ""
     adjectives: tuple[str, ...] = ()
     shared_aliases: tuple[str, ...] = ()  # aliases the curator knows another entity shares
+    nisba: tuple[str, ...] = ()  # aliases that are also adjectives (السعودية): linked only where they read as the name
 
     @property
     def path(self) -> str:

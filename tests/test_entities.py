@@ -355,3 +355,31 @@ def test_suggest_entities_command_prints_toml(tmp_path):
     assert result.returncode == 0
     parsed = tomllib.loads(result.stdout)
     assert parsed["entity"][0]["name"] == "أحمد الصحاف"
+
+
+NISBA_TOML = '[[entity]]\nid = "saudi-arabia"\nname = "المملكة العربية السعودية"\ntype = "place"\nnisba = ["السعودية"]\n'
+
+
+@pytest.mark.parametrize("text, reads_as_name", [
+    ("وصل الوفد إلى السعودية أمس", True),  # after a preposition
+    ("وصل الوفد الى السعودية أمس", True),  # the preposition as often misspelt: it has the article's letters
+    ("أعلنت السعودية أمس", True),  # after a verb
+    ("السعودية تعلن موقفها", True),  # starting the text
+    ("بين الإمارات والسعودية اتفاق", True),  # after a conjunction: a name
+    ("قال الوزير، السعودية ترحب", True),  # a new phrase after a comma
+    ("أعلنت الحكومة السعودية أمس", False),  # after a definite noun: the adjective
+    ("فاز فريق الصقور السعودية", False),
+    ("غنت الفنانة السعودية", False),
+    ("وقالت والحكومة السعودية", False),  # the noun with a conjunction is still a definite noun
+    ("في المملكة العربية السعودية", True),  # the full name, matched whole
+])
+def test_a_nisba_alias_is_a_name_or_an_adjective_as_the_words_before_it_say(tmp_path, text, reads_as_name):
+    """السعودية is the country and the adjective "Saudi": a curator marks it `nisba`, and it is
+    linked only where it reads as the name (4 of 6 links on it in a sample were the adjective)."""
+    path = tmp_path / "entities.toml"
+    path.write_text(NISBA_TOML, encoding="utf-8")
+    problems = Problems()
+    (entity,) = load_entities(path, problems)
+    assert not problems.items and "السعودية" in entity.aliases and entity.nisba == ("السعودية",)
+    (match,) = entity_matcher((entity,)).find(text)
+    assert match.entity == "saudi-arabia" and match.adjective == (not reads_as_name), text

@@ -12,8 +12,8 @@ from ..cache import BuildCache, page_key
 from ..errors import Problems
 from ..load.markdown_files import render_markdown
 from ..model import HEADLINE, Archive, Article, Entity, EntityArticle, EntityStats, Mention, entity_path, relative_url
-from ..text import COMMON_WORDS, tokens
-from .matcher import Matcher
+from ..text import COMMON_WORDS, normalise, tokens
+from .matcher import NISBA, Matcher
 from .scan import scan_articles
 
 _SKIP_TAGS = {"a", "code", "pre"}
@@ -21,10 +21,12 @@ COMPANIONS_SHOWN = 10
 
 
 def entity_matcher(entities: tuple[Entity, ...]) -> Matcher:
-    """Aliases and adjectives of every entity; an alias two entities share ends up ambiguous (never linked)."""
+    """Aliases and adjectives of every entity; an alias two entities share ends up ambiguous
+    (never linked); a nisba alias is a name or an adjective as the words before it say (Matcher)."""
     entries = []
     for entity in entities:
-        entries += [(alias, entity.id, False) for alias in entity.aliases]
+        nisba = {normalise(a) for a in entity.nisba}
+        entries += [(alias, entity.id, NISBA if normalise(alias) in nisba else False) for alias in entity.aliases]
         entries += [(adjective, entity.id, True) for adjective in entity.adjectives]
     return Matcher(entries)
 

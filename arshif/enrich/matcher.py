@@ -21,6 +21,12 @@ _SPLIT = re.compile(f"({WORD.pattern})")
 _JOINER = re.compile(f"[\\s\"'«»“”„‘’\\-–—{IGNORED}]*")  # IGNORED: marks folded away
 END = ""  # trie key of a node where an alias ends (no token is empty)
 AMBIGUOUS = None  # an alias shared by two entities: it ends a match that links nothing
+NISBA = "nisba"  # an alias that is also an adjective (السعودية): which it is, the words before it say
+# A nisba adjective follows the definite noun it describes, without a comma or a conjunction
+# (الحكومة السعودية, الصقور السعودية); the name follows a preposition or a verb, or starts a
+# phrase (في السعودية, أعلنت السعودية). Words with the article that are no nouns:
+_NOT_NOUNS = frozenset(normalise(w) for w in ("إلى", "الى", "إلا", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي", "الآن"))
+_DEFINITE = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل")
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,8 @@ class Matcher:
             found = self._longest(words, parts, i)
             if found is not None:
                 last, (entity, adjective) = found
+                if adjective == NISBA:
+                    adjective = _reads_as_adjective(words, parts, i)
                 matches.append(Match(offsets[2 * i + 1], offsets[2 * last + 2], entity, adjective))
                 resume = last + 1
         return matches
@@ -97,3 +105,13 @@ class Matcher:
                     break
                 node = node[words[j]]
         return best
+
+
+def _reads_as_adjective(words: list[str], parts: list[str], i: int) -> bool:
+    """Whether the nisba alias at word i is an adjective: written bare (a proclitic, as in
+    والسعودية, makes it a name), right after a word with the article that is a noun, with
+    nothing but spaces between (a comma or a full stop starts a new phrase)."""
+    if i == 0 or not words[i].startswith("ال") or parts[2 * i].strip():
+        return False
+    before = words[i - 1]
+    return before.startswith(_DEFINITE) and before not in _NOT_NOUNS and len(before) > 3

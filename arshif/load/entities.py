@@ -8,6 +8,7 @@
     description = "الرئيس الروسي"
     adjectives = []          # optional: forms that relate an article without a link
     shared_aliases = []      # optional: aliases another entity may also use, on purpose
+    nisba = []               # optional: aliases that are also adjectives (السعودية): a link only where they read as the name
 
 Every problem is reported with its line (load/tables.py), then the build stops.
 """
@@ -23,7 +24,7 @@ from ..text import clean_line, normalise
 from .tables import Entry, read_entries
 
 REQUIRED = ("id", "name", "type")
-OPTIONAL = ("aliases", "description", "adjectives", "shared_aliases")
+OPTIONAL = ("aliases", "description", "adjectives", "shared_aliases", "nisba")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -55,7 +56,7 @@ def _entity(path: Path, entry: Entry, problems: Problems) -> Entity | None:
         problems.error(path, line_of("type"), f"unknown type {record['type']!r}", "use one of: " + ", ".join(ENTITY_TYPES))
         ok = False
     lists = {}
-    for key in ("aliases", "adjectives", "shared_aliases"):
+    for key in ("aliases", "adjectives", "shared_aliases", "nisba"):
         value = record.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and normalise(v).strip() for v in value):
             problems.error(path, line_of(key), f"'{key}' must be a list of non-empty strings", f'write {key} = ["...", "..."]')
@@ -69,8 +70,9 @@ def _entity(path: Path, entry: Entry, problems: Problems) -> Entity | None:
     if not ok:
         return None
     name = clean_line(record["name"])
-    aliases = tuple(dict.fromkeys((name, *lists["aliases"])))
-    return Entity(record["id"], name, record["type"], aliases, path, start, clean_line(description), lists["adjectives"], lists["shared_aliases"])
+    aliases = tuple(dict.fromkeys((name, *lists["aliases"], *lists["nisba"])))  # a nisba alias is an alias, marked
+    return Entity(record["id"], name, record["type"], aliases, path, start, clean_line(description), lists["adjectives"],
+                  lists["shared_aliases"], lists["nisba"])
 
 
 def _check_duplicate_ids(path: Path, entities: list[Entity], problems: Problems) -> None:
