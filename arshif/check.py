@@ -16,8 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem, Problems
-from .model import NOT_FOUND_PATH
-from .pipeline import REPO_ROOT
+from .pipeline import NOT_FOUND_PATH, REPO_ROOT
 from .pipeline import check as check_sources
 
 VNU_JAR = REPO_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -22,6 +22,7 @@ from .enrich.tags import tag_articles
 from .errors import BuildError, Problem, Problems, SourcesChanged, fail
 from .inputs import content_inputs, kind, listed, source_folder_names, source_folders
 from .load import kept_rows, load_archive, reload_articles
+from .model import NOT_FOUND_PATH as NOT_FOUND_PATH  # check's: 404.html alone may link from the server's root
 from .model import Archive
 from .progress import Progress, StepTimes
 from .publish import MANIFEST, FileDigests, check_unchanged, input_digests, input_hash, manifest, manifest_json, write_snapshot

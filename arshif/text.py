@@ -55,6 +55,7 @@ def shorten(text: str, limit: int) -> str:
 # The end of a sentence: a full stop, question or exclamation mark (Arabic or Latin) or an
 # ellipsis before a space or the end, or a line break.
 SENTENCE_END = re.compile(r"[.!?؟…]\s|[.!?؟…]$|[\n]")
+CLAUSE_END = re.compile(r"[،؛:,;]\s")  # where a long sentence is best cut: after a comma, semicolon or colon
 
 
 # -- numbers and counted nouns ------------------------------------------------

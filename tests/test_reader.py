@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import write_archive
 from test_browser import browser  # noqa: F401  (the Chromium fixture)
-from test_entities import ENTITIES_TOML
+from test_entities import ENTITIES_TOML, NISBA_TOML
 
 from arshif.pipeline import REPO_ROOT, build
 
@@ -38,7 +38,7 @@ def entity_site(tmp_path):
         tmp_path / "archive",
         seeds={"a.txt": "بوتين يزور روسيا\nقال بوتين للكرملين إن روسيا قوية.\nوكرر بوتين قوله.\n",
                "b.txt": "خبر عن الكرملين\nأعلن الكرملين أن الحكومة اجتمعت.\n"},
-        metadata="file,source,date,url,author\na.txt,x,2015-08-02,,\nb.txt,x,2015-07-01,,\n")
+        metadata="file,source,date,url,author\na.txt,x,2015-08-02,,\nb.txt,x,2015-07-01,,\n", toml='[sources]\nx = "المصدر"\n')
     (root / "content" / "entities.toml").write_text(ENTITIES_TOML + UNNAMED, encoding="utf-8")
     out = tmp_path / "out"
     build(root, out)
@@ -316,3 +316,26 @@ def test_the_readmes_screenshots_are_made_by_the_script_from_a_real_build(tmp_pa
         assert f"docs/{name}" in readme and (REPO_ROOT / "docs" / name).is_file()
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">I", data[16:20])[0] == width
+
+
+@pytest.mark.browser
+def test_in_a_tab_the_adjective_is_not_linked_quotes_start_at_words_sources_have_names(tmp_path, tab):
+    """Items 2, 4, 6 and 10 as a reader sees them in Chromium."""
+    long = "قال المتحدث " * 40
+    seeds = {"a.txt": f"خبر أول\nأعلنت الحكومة السعودية خطة جديدة. ثم سافر الوفد إلى السعودية أمس.\n{long}إن بوتين{' في المؤتمر' * 40}.\n"}
+    root = write_archive(tmp_path / "archive", seeds=seeds, metadata="file,source,date,url,author\na.txt,okaz,2015-08-02,,\n",
+                         toml='[sources]\nokaz = "صحيفة عكاظ"\n')
+    (root / "content" / "entities.toml").write_text(ENTITIES_TOML + NISBA_TOML, encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out)
+    tab.goto((out / "articles" / "a.html").as_uri())
+    linked = tab.eval_on_selector_all(".article-body a.entity", "links => links.map(a => a.textContent)")
+    assert linked.count("السعودية") == 1  # the name (إلى السعودية), not the adjective (الحكومة السعودية)
+    sentence = tab.locator(".article-body p").first.inner_text()
+    assert sentence.index("السعودية خطة") < sentence.index("إلى السعودية")
+    assert "صحيفة عكاظ" in tab.locator(".article-header").inner_text() and "okaz" not in tab.locator(".article-header").inner_text()
+    assert "مدة القراءة" in tab.locator(".reading").inner_text() and "«خبر أول»" in tab.locator(".citation-text").inner_text()
+    tab.goto((out / "entities" / "putin.html").as_uri())
+    quote = tab.locator("main ol li, main .items li").first.inner_text()
+    cut = re.search(r"…(\S+)", quote)
+    assert cut and cut.group(1) in long.split() + ["بوتين"], quote  # the quote starts at a whole word

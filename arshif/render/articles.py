@@ -46,7 +46,6 @@ def _render(site: Site, view: ArticleView, newer: ArticleView | None, older: Art
         named=_named_entities(site, article), related=[site.view_of[r] for r in article.related],
         tags=[site.tags[t] for t in article.tag_ids], source=site.sources.get(article.source),
         reading=counted(reading_minutes(article), MINUTES, site.settings.digits), month=_month_place(site, view),
-        citation=_citation(site, view),
     )
 
 
@@ -66,14 +65,6 @@ def _month_place(site: Site, view: ArticleView) -> dict | None:
     day = view.article.date
     return {"number": site.digits(place[0]), "total": site.digits(place[1]), "name": month_text(day.year, day.month, site.settings.digits),
             "path": model.month_path(day.year, day.month, 1 + (place[1] - place[0]) // site.settings.list_page_size)}
-
-
-def _citation(site: Site, view: ArticleView) -> str:
-    """How to cite the article, written out: headline, source, date in both calendars, the archive's address."""
-    address = model.absolute_url(site.settings.base_url, view.path) if site.settings.base_url else view.path
-    dates = view.date_text + (f" (الموافق {view.hijri_text})" if view.hijri_text else "")
-    parts = [f"«{view.article.title}»", view.source_name, dates, f"{site.settings.title}: {address}"]
-    return "، ".join(part for part in parts if part) + "."
 
 
 def _named_entities(site: Site, article: Article) -> list[tuple]:

@@ -12,7 +12,7 @@ from ..cache import page_key
 from ..charts import Bar, Span, bar_chart, timeline
 from ..dates import month_text
 from ..model import ENTITY_TYPES, HEADLINE, Article, Entity, EntityStats, Mention, relative_url
-from ..text import SENTENCE_END, YEARS, counted
+from ..text import CLAUSE_END, SENTENCE_END, YEARS, counted
 from .site import PageJob, Pager, Site
 
 
@@ -96,7 +96,6 @@ def _period(site: Site, years: int) -> str:
 
 
 SENTENCE_LIMIT = 300  # characters: a longer sentence is cut around the mention
-CLAUSE_END = re.compile(r"[،؛:,;]\s")  # where a long sentence is best cut: after a comma or semicolon
 SPACE = re.compile(r"\s")
 
 
