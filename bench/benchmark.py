@@ -335,13 +335,24 @@ def entity_ids(archive: Path) -> list[str]:
 def entity_output(out: Path, ids: list[str], articles: list[Article]) -> dict:
     """What the entity step left in the site: a page per entity, the index, linked mentions in article pages."""
     linked = [_linked_mentions(out / f"articles/{a.id}.html") for a in articles]
+    named = _named_entities(out, ids)  # an entity no article names has no page (a dead end for a reader)
     return {
         "entities": len(ids),
-        "entity_pages": count_existing(out, [f"entities/{i}.html" for i in ids]),
+        "named_entities": len(named),
+        "entity_pages": count_existing(out, [f"entities/{i}.html" for i in named]),
         "entity_index": (out / "entities/index.html").is_file(),
         "linked_mentions": sum(linked),
         "articles_with_links": sum(1 for n in linked if n),
     }
+
+
+def _named_entities(out: Path, ids: list[str]) -> list[str]:
+    """The entities some article names, from the site's manifest.json."""
+    try:
+        found = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["entities"]
+    except (OSError, ValueError, KeyError):
+        return ids
+    return [i for i in ids if found.get(i, {}).get("count")]
 
 
 def _linked_mentions(page: Path) -> int:
@@ -351,13 +362,13 @@ def _linked_mentions(page: Path) -> int:
 
 def report_entity_output(result: Result, figures: dict) -> None:
     result.extra["entity_output"] = figures
-    print(f"  entity pages: {figures['entity_pages']:,} of {figures['entities']:,}"
+    print(f"  entity pages: {figures['entity_pages']:,} of the {figures['named_entities']:,} named of {figures['entities']:,} entities"
           f"{'' if figures['entity_index'] else ', NO entities/index.html'}; "
           f"{figures['linked_mentions']:,} linked mentions in {figures['articles_with_links']:,} article pages")
     if result.status != "ok":
         return
-    if figures["entity_pages"] != figures["entities"] or not figures["entity_index"]:
-        result.note = (result.note + "; " if result.note else "") + f"only {figures['entity_pages']} of {figures['entities']} entity pages found"
+    if figures["entity_pages"] != figures["named_entities"] or not figures["entity_index"]:
+        result.note = (result.note + "; " if result.note else "") + f"only {figures['entity_pages']} of {figures['named_entities']} entity pages found"
 
 
 def arshif_command(archive: Path, out: Path) -> list[str]:
