@@ -43,7 +43,8 @@ _SCHEMA = {
     "title": (str, lambda v: bool(clean_line(v)), "a non-empty string"),
     "description": (str, lambda v: True, "a string"),
     "id": (str, lambda v: re.fullmatch(r"[a-z0-9][a-z0-9-]*", v), "lower-case ASCII letters, digits and '-'"),
-    "base_url": (str, lambda v: re.match(r"https?://[^\s]+/$", v) and not FORBIDDEN.search(v), 'an absolute http(s) URL ending in "/"'),
+    "base_url": (str, lambda v: re.match(r"https?://[^\s#?<>\"']+/$", v) and not FORBIDDEN.search(v),
+                 'an absolute http(s) URL ending in "/", without "#", "?", quotes or angle brackets'),
     "home_page_size": (int, _positive, "a positive whole number"),
     "list_page_size": (int, _positive, "a positive whole number"),
     "feed_size": (int, _positive, "a positive whole number"),
@@ -52,7 +53,7 @@ _SCHEMA = {
     "link_mentions": (str, lambda v: v in LINK_POLICIES, '"first" (the first in the body), "paragraph" or "all"'),
     "previous_snapshot": (str, lambda v: re.match(r"(https?://\S+|[^:\s]+)$", v) and not FORBIDDEN.search(v),
                           "an http(s) address or a relative path"),
-    "sources": (dict, lambda v: all(isinstance(x, str) for x in v.values()), "a table of source = \"name\""),
+    "sources": (dict, lambda v: all(isinstance(x, str) and clean_line(x) for x in v.values()), "a table of source = \"name\" (names not blank)"),
 }
 
 

@@ -429,14 +429,15 @@ def check(root: Path) -> Problems:
 
 
 def _warn_of_unnamed_sources(archive: Archive, problems: Problems) -> None:
-    """A source archive.toml gives no name is shown to readers by its id ("aljazirah", in Latin
-    letters in the Arabic date line)."""
+    """A source with a Latin id that archive.toml gives no name is shown to readers by its id
+    ("aljazirah", in Latin letters in the Arabic date line)."""
     used = dict.fromkeys(a.source for a in archive.articles if a.source)
     for source in used:
-        if source not in archive.settings.sources:
+        if source not in archive.settings.sources and source.isascii():  # an id in Arabic may be the name itself
+            key = json.dumps(source)  # a TOML basic string too
             problems.warn(archive.root / kind("settings").path, None,
                           f"the source '{source}' has no name: its articles show it as '{source}'",
-                          f"name it under [sources] in {kind('settings').path}: {source} = \"the name readers know\"")
+                          f"name it under [sources] in {kind('settings').path}: {key} = \"the name readers know\"")
 
 
 def _note_unnamed_entities(archive: Archive, problems: Problems) -> None:

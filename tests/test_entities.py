@@ -372,6 +372,8 @@ NISBA_TOML = '[[entity]]\nid = "saudi-arabia"\nname = "المملكة العرب
     ("غنت الفنانة السعودية", False),
     ("وقالت والحكومة السعودية", False),  # the noun with a conjunction is still a definite noun
     ("في المملكة العربية السعودية", True),  # the full name, matched whole
+    ("أعلنت اليوم السعودية موقفها", True),  # a time word has the article's letters but is no noun the adjective follows
+    ("وصل الوفد الخميس السعودية", True),
 ])
 def test_a_nisba_alias_is_a_name_or_an_adjective_as_the_words_before_it_say(tmp_path, text, reads_as_name):
     """السعودية is the country and the adjective "Saudi": a curator marks it `nisba`, and it is
@@ -383,3 +385,16 @@ def test_a_nisba_alias_is_a_name_or_an_adjective_as_the_words_before_it_say(tmp_
     assert not problems.items and "السعودية" in entity.aliases and entity.nisba == ("السعودية",)
     (match,) = entity_matcher((entity,)).find(text)
     assert match.entity == "saudi-arabia" and match.adjective == (not reads_as_name), text
+
+
+def test_a_nisba_alias_in_markdown_emphasis_reads_the_words_before_the_emphasis(tmp_path):
+    """A curated article's text is cut by its inline elements: «الحكومة *السعودية*» is the
+    adjective there too, as in a seed; «إلى *السعودية*» the name."""
+    root = write_archive(tmp_path / "archive", articles={"a.md": "---\ntitle: خبر\ndate: 2015-08-01\n---\n\n"
+                                                         "قالت الحكومة *السعودية* كلاما.\n\nوسافر الوفد إلى *السعودية* أمس.\n"})
+    (root / "content" / "entities.toml").write_text(NISBA_TOML, encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out)
+    body = (out / "articles" / "a.html").read_text(encoding="utf-8").split('<div class="article-body">')[1]
+    first, second = body.split("</p>")[:2]
+    assert "entities/saudi-arabia.html" not in first and "entities/saudi-arabia.html" in second

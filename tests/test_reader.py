@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import threading
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from conftest import write_archive
 from test_browser import browser  # noqa: F401  (the Chromium fixture)
 from test_entities import ENTITIES_TOML, NISBA_TOML
 
+from arshif.errors import BuildError
 from arshif.pipeline import REPO_ROOT, build
 
 UNNAMED = '\n[[entity]]\nid = "nobody"\nname = "شخص لا يذكره أحد"\ntype = "person"\naliases = ["لا أحد يذكره"]\n'
@@ -177,6 +179,10 @@ def test_an_article_prints_without_the_sites_furniture_on_a4_and_letter(tmp_path
     after = tab.evaluate("getComputedStyle(document.querySelector('a.original'), '::after').content")
     assert "https://example.com/original-article" in after  # the original's address written out
     assert tab.evaluate("getComputedStyle(document.querySelector('.article-body a.entity')).textDecorationLine") == "none"
+    assert tab.evaluate("getComputedStyle(document.querySelector('a.original'), '::after').marginInlineStart") != "0px"
+    tab.emulate_media(media="print", color_scheme="dark")  # black on white whatever the reader's dark mode
+    for part in (".site-header", ".site-footer", "body"):
+        assert tab.evaluate(f"getComputedStyle(document.querySelector('{part}')).backgroundColor") in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), part
     for paper, width in (("A4", b"595"), ("Letter", b"612")):
         pdf = tab.pdf(format=paper, print_background=False)
         assert pdf.startswith(b"%PDF") and re.search(rb"/MediaBox\s*\[\s*0 0 " + width, pdf), paper
@@ -339,3 +345,36 @@ def test_in_a_tab_the_adjective_is_not_linked_quotes_start_at_words_sources_have
     quote = tab.locator("main ol li, main .items li").first.inner_text()
     cut = re.search(r"…(\S+)", quote)
     assert cut and cut.group(1) in long.split() + ["بوتين"], quote  # the quote starts at a whole word
+
+
+def test_the_404_pages_inline_stylesheet_finds_its_files_from_the_root_and_falls_back_when_it_cannot_be_inline(tmp_path):
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": "خبر\nنص.\n"})
+    static = root / "templates" / "static"
+    static.mkdir(parents=True)
+    (static / "style.css").write_text("@font-face { src: url('fonts/x.woff2'); }\nh1 { background: url(\"logo.svg\"); }\n"
+                                      "p { background: url(data:image/gif;base64,R0) }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out)
+    page = (out / "404.html").read_text(encoding="utf-8")
+    assert "url('/assets/fonts/x.woff2')" in page and 'url("/assets/logo.svg")' in page and "url(data:image/gif" in page
+    (static / "style.css").write_text("h1 { color: red }\x00\n", encoding="utf-8")  # the browser would read U+FFFD: the hash would fail
+    build(root, out)
+    page = (out / "404.html").read_text(encoding="utf-8")
+    assert "<style>" not in page and 'href="/assets/style.css"' in page
+
+
+def test_sources_check_and_settings(tmp_path):
+    """An Arabic id may be the name itself: no warning; a Latin one gets a fix that is valid
+    TOML; a blank name and a base_url with '#' are errors."""
+    rows = "file,source,date,url,author\na.txt,صحيفة عكاظ,2015-08-02,,\nb.txt,al yaum,2015-08-03,,\n"
+    root = write_archive(tmp_path / "archive", seeds={"a.txt": "خبر\nنص.\n", "b.txt": "خبر\nنص.\n"}, metadata=rows)
+    checked = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "check", str(root), "--sources-only"],
+                             capture_output=True, text=True)
+    assert "صحيفة عكاظ' has no name" not in checked.stderr
+    hint = re.search(r'fix: name it under \[sources\] in archive.toml: (.*)', checked.stderr).group(1)
+    assert tomllib.loads(hint)["al yaum"]
+    for toml, wrong in (('[sources]\nx = "   "\n', "sources"), ('base_url = "https://example.org/a#/"\n', "base_url")):
+        (root / "archive.toml").write_text(toml, encoding="utf-8")
+        with pytest.raises(BuildError) as caught:
+            build(root, tmp_path / "out")
+        assert wrong in caught.value.problems[0].message, caught.value.problems

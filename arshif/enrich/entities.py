@@ -79,11 +79,14 @@ class _HtmlLinker(Treeprocessor):
         super().__init__()
         self.matcher, self.policy, self.page_path = matcher, policy, page_path
 
+    BEFORE = 40  # characters of the text before a text node that a nisba alias at its start reads
+
     def run(self, root):
         seen: set = set()
         for block in list(root):
             if self.policy == "paragraph":
                 seen = set()
+            self.before = ""  # the block's text so far, for the matcher (an emphasis cuts a sentence in text nodes)
             self._link_tree(block, seen)
 
     def _link_tree(self, element, seen):
@@ -108,7 +111,8 @@ class _HtmlLinker(Treeprocessor):
     def _split(self, text: str, seen: set):
         """The text before the first link, and <a> elements, each with the text after it as its tail."""
         links, cursor, head = [], 0, text
-        for match in self.matcher.find(text):
+        found, self.before = self.matcher.find(text, self.before), (self.before + text)[-self.BEFORE :]
+        for match in found:
             if match.entity is None or match.adjective or (self.policy != "all" and match.entity in seen):
                 continue
             seen.add(match.entity)

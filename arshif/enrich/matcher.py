@@ -25,7 +25,10 @@ NISBA = "nisba"  # an alias that is also an adjective (السعودية): which 
 # A nisba adjective follows the definite noun it describes, without a comma or a conjunction
 # (الحكومة السعودية, الصقور السعودية); the name follows a preposition or a verb, or starts a
 # phrase (في السعودية, أعلنت السعودية). Words with the article that are no nouns:
-_NOT_NOUNS = frozenset(normalise(w) for w in ("إلى", "الى", "إلا", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي", "الآن"))
+# (and time words: أعلنت اليوم السعودية, وصل الوفد الخميس السعودية)
+_NOT_NOUNS = frozenset(normalise(w) for w in (
+    "إلى", "الى", "إلا", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي", "الآن", "اليوم", "الليلة",
+    "السبت", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة"))
 _DEFINITE = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل")
 
 
@@ -66,7 +69,9 @@ class Matcher:
                 if word not in self.starts.get(form, ()):
                     self.starts[form] = self.starts.get(form, ()) + (word,)
 
-    def find(self, text: str) -> list[Match]:
+    def find(self, text: str, before: str = "") -> list[Match]:
+        """The matches in `text`; `before` is the text just before it in the same block (a
+        Markdown article's text is cut by its inline elements), which only a nisba alias reads."""
         folded = fold(text)
         parts = _SPLIT.split(folded)
         words = parts[1::2]
@@ -85,7 +90,7 @@ class Matcher:
             if found is not None:
                 last, (entity, adjective) = found
                 if adjective == NISBA:
-                    adjective = _reads_as_adjective(words, parts, i)
+                    adjective = _reads_as_adjective(words, parts, i, before)
                 matches.append(Match(offsets[2 * i + 1], offsets[2 * last + 2], entity, adjective))
                 resume = last + 1
         return matches
@@ -107,11 +112,20 @@ class Matcher:
         return best
 
 
-def _reads_as_adjective(words: list[str], parts: list[str], i: int) -> bool:
+def _reads_as_adjective(words: list[str], parts: list[str], i: int, before: str) -> bool:
     """Whether the nisba alias at word i is an adjective: written bare (a proclitic, as in
     والسعودية, makes it a name), right after a word with the article that is a noun, with
-    nothing but spaces between (a comma or a full stop starts a new phrase)."""
-    if i == 0 or not words[i].startswith("ال") or parts[2 * i].strip():
+    nothing but spaces between (a comma or a full stop starts a new phrase). For the first
+    word, the word before is the last of `before` (the text before this one in its block)."""
+    if not words[i].startswith("ال"):
         return False
-    before = words[i - 1]
-    return before.startswith(_DEFINITE) and before not in _NOT_NOUNS and len(before) > 3
+    if i > 0:
+        previous, between = words[i - 1], parts[2 * i]
+    else:
+        earlier = _SPLIT.split(fold(before))
+        if len(earlier) < 3:
+            return False
+        previous, between = earlier[-2].replace(IGNORED, ""), earlier[-1] + parts[0]
+    if between.strip():
+        return False
+    return previous.startswith(_DEFINITE) and previous not in _NOT_NOUNS and len(previous) > 3

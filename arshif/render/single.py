@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -36,9 +37,13 @@ def not_found_links(site: Site) -> dict:
     css = _theme_css(site)
     if css is None:
         return links
-    css = css.replace("url(fonts/", f"url(/{model.asset_path('fonts/')}")
+    css = _RELATIVE_URL.sub(lambda m: f"url({m.group(1)}/{model.asset_path(m.group(2))}{m.group(1)})", css)  # as from assets/
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return {**links, "inline_css": css, "inline_css_hash": f"sha256-{digest}"}
+
+
+# a url() of the stylesheet that is relative to it (fonts/x.woff2, 'logo.svg'): not absolute, rooted, data: or #
+_RELATIVE_URL = re.compile(r"""url\(\s*(['"]?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^'")\s]+)\1\s*\)""")
 
 
 def _theme_css(site: Site) -> str | None:
@@ -50,7 +55,8 @@ def _theme_css(site: Site) -> str | None:
                 return None  # not published either (pipeline.asset_files)
             if path.is_file():
                 css = path.read_text(encoding="utf-8")
-                return None if "</style" in css.lower() else css  # it would end the element
+                # "</style" would end the element; a NUL the browser reads as U+FFFD, so the hash would not match
+                return None if "</style" in css.lower() or "\x00" in css else css
         except (OSError, RuntimeError, UnicodeDecodeError):  # unreadable, a loop of links: the page links it instead
             return None
     return None
