@@ -13,10 +13,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 
-from .. import model
 from ..model import Archive, Article
 from . import articles, dates, entities, groups
-from .feeds import feed
+from .feeds import main_feed
 from .site import ArticleView, PageJob, Site
 
 
@@ -58,10 +57,11 @@ def _pages_showing(site: Site, edited: set[str]) -> Iterator[PageJob]:
                 yield articles.page(site, near)
         yield from dates.home_pages(site, only=index)
         if index < feed_size:
-            yield model.FEED_PATH, None, lambda: feed(site, site.views, model.FEED_PATH, model.home_path(1), site.settings.title)
-        if article.date:
-            month, at = _month_around(site.views, index)
-            yield from dates.month_pages(site, article.date.year, article.date.month, month, only=at)
+            yield main_feed(site)
+        if article.date:  # its month's views: a run in date order, of which it is number `number`, oldest first
+            number, total = site.month_places[article_id]
+            start = index - (total - number)
+            yield from dates.month_pages(site, article.date.year, article.date.month, site.views[start : start + total], only=total - number)
         for tag_id in article.tag_ids:
             at = _place(site.tag_views[tag_id], view)
             yield from (job for job in groups.tag_list_pages(site, tag_id, only=at) if job[1] is not None or at < feed_size)
@@ -72,20 +72,6 @@ def _pages_showing(site: Site, edited: set[str]) -> Iterator[PageJob]:
             found = stats[entity_id].articles
             at = next(i for i, entry in enumerate(found) if entry.article == article_id)
             yield from entities.entity_pages(site, site.entities[entity_id], stats[entity_id], only=at)
-
-
-def _month_around(views: list[ArticleView], index: int) -> tuple[list[ArticleView], int]:
-    """The views of the month of the dated view at `index` (a run in date order), and its place among them."""
-    def month(i: int):
-        day = views[i].article.date
-        return (day.year, day.month) if day else None
-
-    start, end, this = index, index + 1, month(index)
-    while start > 0 and month(start - 1) == this:
-        start -= 1
-    while end < len(views) and month(end) == this:
-        end += 1
-    return views[start:end], index - start
 
 
 def _place(views: list[ArticleView], view: ArticleView) -> int:

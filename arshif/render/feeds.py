@@ -14,9 +14,14 @@ from .site import PageJob, Site
 
 
 def pages(site: Site) -> Iterator[PageJob]:
-    yield model.FEED_PATH, None, functools.partial(feed, site, site.views, model.FEED_PATH, model.home_path(1), site.settings.title)
+    yield main_feed(site)
     if site.settings.base_url:
         yield model.SITEMAP_PATH, None, functools.partial(sitemap, site)
+
+
+def main_feed(site: Site) -> PageJob:
+    """The archive's feed of its newest articles (never keyed: rendered each build)."""
+    return model.FEED_PATH, None, functools.partial(feed, site, site.views, model.FEED_PATH, model.home_path(1), site.settings.title)
 
 
 def feed(site: Site, views, path: str, page: str, title: str) -> str:
